@@ -1,0 +1,41 @@
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hwnas {
+
+// A small validating CSV reader for the benchmark tables: comma-separated, no quoting, a header
+// line. Every row must have the header's number of fields; errors name the file and line.
+class CsvTable {
+ public:
+  static CsvTable parse(const std::string& text, const std::string& file_name);
+  static CsvTable load(const std::string& path);
+
+  const std::string& file() const { return file_; }
+  const std::vector<std::string>& header() const { return header_; }
+  size_t num_rows() const { return rows_.size(); }
+  // Column position by name; DataError naming the file and the columns it has when absent.
+  size_t column(std::string_view name) const;
+  bool has_column(std::string_view name) const;
+  std::string_view cell(size_t row, size_t column) const { return rows_[row][column]; }
+
+  // Numeric cell: an empty cell gives NaN (a value the source does not have, for the caller to
+  // mark as missing); anything else must be a finite number, or DataError names file/line/column.
+  double number(size_t row, size_t column) const;
+  int integer(size_t row, size_t column) const;
+
+  // Throws DataError unless the table has exactly `expected` rows.
+  void expect_rows(size_t expected) const;
+
+ private:
+  std::string file_;
+  // Owns the characters the string_views point into; on the heap so that moving the table never
+  // moves them (a short std::string would).
+  std::shared_ptr<const std::string> text_;
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string_view>> rows_;
+};
+
+}  // namespace hwnas

@@ -1,0 +1,33 @@
+#include "core/paths.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace hwnas {
+
+std::string data_dir() {
+  if (const char* from_env = std::getenv("HWNAS_DATA_DIR"); from_env && *from_env) return from_env;
+  return HWNAS_DEFAULT_DATA_DIR;
+}
+
+std::string data_path(const std::string& name, const std::string& override_dir) {
+  return (override_dir.empty() ? data_dir() : override_dir) + "/" + name;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw DataError("cannot open '" + path + "': " + std::strerror(errno) +
+                    " (set HWNAS_DATA_DIR to the folder holding the hwnas tables)");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace hwnas

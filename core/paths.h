@@ -1,0 +1,16 @@
+#pragma once
+#include <string>
+
+namespace hwnas {
+
+// The folder holding the benchmark tables: $HWNAS_DATA_DIR when set, else the repository's data/
+// compiled in at build time, so a fresh clone runs without configuration.
+std::string data_dir();
+
+// `name` inside data_dir(), or inside `override_dir` when that is not empty (config files use it).
+std::string data_path(const std::string& name, const std::string& override_dir = "");
+
+// Whole file as a string; DataError naming the file when it cannot be read.
+std::string read_text_file(const std::string& path);
+
+}  // namespace hwnas

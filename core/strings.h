@@ -1,0 +1,22 @@
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hwnas {
+
+std::vector<std::string_view> split(std::string_view text, char separator);
+// Splits on any of the characters in `separators`, dropping empty pieces.
+std::vector<std::string_view> split_any(std::string_view text, std::string_view separators);
+std::string_view trim(std::string_view text);
+std::string join(const std::vector<std::string>& pieces, std::string_view separator);
+std::string to_lower(std::string_view text);
+
+// Strict number parsing: the whole (trimmed) text must be the number.
+bool parse_int(std::string_view text, int& value);
+bool parse_double(std::string_view text, double& value);
+
+// Shortest text that reads back as the same double (like Python's repr).
+std::string format_double(double value);
+
+}  // namespace hwnas

@@ -1,0 +1,47 @@
+#pragma once
+// Everything the tables know about one architecture: its HW-NAS-Bench forms, its cost on every
+// device/metric of the space (an unknown value stays unknown, with the reason), FLOPs/params and,
+// for NB201, the accuracies. Printed by hwnas_query and written into arch.json by searches.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "costmodels/complexity.h"
+#include "costmodels/cost_library.h"
+
+namespace hwnas {
+
+struct ArchReport {
+  struct Cost {
+    CostKey key;
+    std::optional<double> value;
+    std::string missing_reason;  // set when value is empty
+  };
+  struct Accuracy {
+    std::string dataset;
+    double top1 = 0;
+  };
+
+  Space space = Space::FBNet;
+  std::string setting;
+  Arch arch;
+  int nb201_index = -1;
+  std::vector<Cost> costs;
+  Complexity complexity;
+  std::vector<Accuracy> accuracies;
+
+  // Aligned text table for terminals (values printed in shortest round-trip form).
+  std::string to_table() const;
+  // JSON object: space, setting, arch forms, costs {key: value|null}, missing {key: why}, FLOPs,
+  // params, accuracies.
+  std::string to_json(int indent = 2) const;
+};
+
+// `keys` empty = every key of the space. InputError for an unknown key.
+ArchReport make_arch_report(const CostLibrary& library, const Arch& arch,
+                            const std::string& setting, const std::vector<CostKey>& keys = {});
+
+// The command-line forms: FBNet names or indices; NB201 index or string.
+Arch parse_arch_argument(const CostLibrary& library, Space space, const std::string& text);
+
+}  // namespace hwnas

@@ -1,0 +1,72 @@
+#include "search/cli_args.h"
+
+#include "core/error.h"
+
+namespace hwnas {
+
+CliArgs::CliArgs(std::string program, std::string summary, std::vector<Option> options)
+    : program_(std::move(program)), summary_(std::move(summary)), options_(std::move(options)) {
+  options_.push_back({"help", false, "print this help"});
+}
+
+const CliArgs::Option* CliArgs::find(const std::string& name) const {
+  for (const auto& o : options_) {
+    if (o.name == name) return &o;
+  }
+  return nullptr;
+}
+
+void CliArgs::parse(int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) != 0) {
+      throw InputError(program_ + ": unexpected argument '" + arg + "'; options start with --");
+    }
+    arg = arg.substr(2);
+    std::string inline_value;
+    const size_t equals = arg.find('=');
+    const bool has_inline = equals != std::string::npos;
+    if (has_inline) {
+      inline_value = arg.substr(equals + 1);
+      arg = arg.substr(0, equals);
+    }
+    const Option* option = find(arg);
+    if (!option) {
+      std::string known;
+      for (const auto& o : options_) known += (known.empty() ? "--" : ", --") + o.name;
+      throw InputError(program_ + ": unknown option '--" + arg + "'; known: " + known);
+    }
+    if (!option->takes_value) {
+      if (has_inline) throw InputError(program_ + ": --" + arg + " takes no value");
+      values_[arg].push_back("");
+      continue;
+    }
+    if (!has_inline) {
+      if (i + 1 >= argc) throw InputError(program_ + ": --" + arg + " needs a value");
+      inline_value = argv[++i];
+    }
+    values_[arg].push_back(inline_value);
+  }
+}
+
+std::string CliArgs::value(const std::string& name, const std::string& fallback) const {
+  const auto it = values_.find(name);
+  return it == values_.end() ? fallback : it->second.back();
+}
+
+std::vector<std::string> CliArgs::values(const std::string& name) const {
+  const auto it = values_.find(name);
+  return it == values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::string CliArgs::usage() const {
+  std::string out = "usage: " + program_ + " [options]\n" + summary_ + "\n\noptions:\n";
+  for (const auto& o : options_) {
+    std::string left = "  --" + o.name + (o.takes_value ? " VALUE" : "");
+    if (left.size() < 24) left.resize(24, ' ');
+    out += left + " " + o.help + "\n";
+  }
+  return out;
+}
+
+}  // namespace hwnas

@@ -1,0 +1,38 @@
+#pragma once
+// The small command-line parser shared by the executables: --name value, --name=value and
+// boolean --flag; an unknown or incomplete option is an InputError naming it and listing the
+// known ones.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace hwnas {
+
+class CliArgs {
+ public:
+  struct Option {
+    std::string name;  // without the dashes
+    bool takes_value;
+    std::string help;
+  };
+
+  CliArgs(std::string program, std::string summary, std::vector<Option> options);
+
+  void parse(int argc, const char* const* argv);
+
+  bool has(const std::string& name) const { return values_.count(name) > 0; }
+  // Last value given (an option may repeat; values() returns all of them).
+  std::string value(const std::string& name, const std::string& fallback = "") const;
+  std::vector<std::string> values(const std::string& name) const;
+  std::string usage() const;
+
+ private:
+  const Option* find(const std::string& name) const;
+
+  std::string program_;
+  std::string summary_;
+  std::vector<Option> options_;
+  std::map<std::string, std::vector<std::string>> values_;
+};
+
+}  // namespace hwnas
