@@ -9,6 +9,15 @@ namespace hwnas {
 
 namespace {
 
+void check_matrix(const at::Tensor& probs, const CostStructure& form, Space space) {
+  if (!probs.defined() || probs.dim() != 2 || probs.size(0) != form.num_decisions ||
+      probs.size(1) != form.num_choices || !at::isFloatingType(probs.scalar_type())) {
+    throw InputError("expected_cost over " + to_string(space) + ": the probability matrix must be "
+                     "a 2-D floating tensor of shape [" + std::to_string(form.num_decisions) +
+                     ", " + std::to_string(form.num_choices) + "]");
+  }
+}
+
 void check_probs(const std::vector<at::Tensor>& probs, const CostStructure& form, Space space) {
   const std::string name = to_string(space);
   if (static_cast<int>(probs.size()) != form.num_decisions) {
@@ -35,15 +44,21 @@ at::Tensor table_tensor(const double* values, at::IntArrayRef shape, const at::T
 
 }  // namespace
 
+at::Tensor CostModel::expected_cost(const at::Tensor& probs) const {
+  const CostStructure form = structure();
+  check_matrix(probs, form, space());
+  if (form.kind == CostStructure::Kind::Additive) {
+    // Exact for independent decisions: the cost is a sum of per-decision terms.
+    const at::Tensor c = table_tensor(form.values, {form.num_decisions * form.num_choices}, probs);
+    return at::dot(probs.reshape({-1}), c) + form.fixed;
+  }
+  return expected_cost(probs.unbind(0));
+}
+
 at::Tensor CostModel::expected_cost(const std::vector<at::Tensor>& probs) const {
   const CostStructure form = structure();
   check_probs(probs, form, space());
-  if (form.kind == CostStructure::Kind::Additive) {
-    // Exact for independent decisions: the cost is a sum of per-decision terms.
-    const at::Tensor p = at::stack(probs);  // [decisions, choices]
-    const at::Tensor c = table_tensor(form.values, {form.num_decisions, form.num_choices}, p);
-    return (p * c).sum() + form.fixed;
-  }
+  if (form.kind == CostStructure::Kind::Additive) return expected_cost(at::stack(probs));
   // Tabular: decision 0 is the most significant digit of the code, so contracting the leading
   // axis decision by decision gives sum over all archs of prod_d p_d[a_d] * cost(a).
   int64_t size = 1;

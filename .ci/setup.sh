@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The README's two set-up commands on a fresh Debian 12 machine:
+#   bash .ci/setup.sh main   install missing packages, build (Release), run the main job
+#   bash .ci/setup.sh test   install missing packages, build with tests, run the whole suite
+set -euo pipefail
+mode=${1:-main}
+case "$mode" in main|test) ;; *) echo "usage: bash .ci/setup.sh main|test" >&2; exit 2 ;; esac
+cd "$(dirname "$0")/.."
+
+packages="cmake ninja-build g++ pkg-config libtorch-dev libeigen3-dev libtbb-dev libyaml-cpp-dev
+  libgtest-dev libgmock-dev libspdlog-dev libbenchmark-dev nlohmann-json3-dev gnuplot-nox"
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "installing:$missing"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  # --no-install-recommends: libtorch-dev would otherwise pull in several GB.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+fi
+
+tests=OFF; [ "$mode" = test ] && tests=ON
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DHWNAS_BUILD_TESTS=$tests
+ninja -C build -j"$(nproc)"
+
+if [ "$mode" = main ]; then
+  # The embedded default job: an architecture's cost on every device, from the bundled tables.
+  ./build/search/hwnas_query --space fbnet --setting cifar100 \
+    --arch k3_e6,k3_e1,k5_e6,skip,k3_e3,k5_e1_g2,k3_e6,skip,k5_e6,k3_e1,k3_e3,skip,k5_e3,k3_e6,k5_e6,skip,k3_e1_g2,k5_e3,k3_e6,skip,k5_e6,k3_e3
+else
+  ctest --test-dir build --output-on-failure -j"$(nproc)"
+fi

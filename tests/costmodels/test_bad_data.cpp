@@ -1,0 +1,130 @@
+// Corrupt data files give DataErrors that name the file and the place.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "core/paths.h"
+#include "core/strings.h"
+#include "library_fixture.h"
+
+namespace hwnas {
+namespace {
+
+using testing::error_of;
+
+// A scratch copy of the data folder in which one file can be damaged.
+class DamagedData : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/hwnas_bad_data_XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    for (const char* sub : {"hw-nas-bench", "help", "nas-bench-201"}) {
+      ASSERT_EQ(system(("mkdir -p " + dir_ + "/" + sub).c_str()), 0);
+    }
+    for (const char* file : {"hw-nas-bench/fbnet_lut.json", "hw-nas-bench/nb201_cifar10.csv",
+                             "help/nb201_cifar10_latency.csv", "nas-bench-201/nb201_accuracy.csv"}) {
+      write(file, read_text_file(data_dir() + "/" + file));
+    }
+  }
+  void TearDown() override { (void)system(("rm -rf " + dir_).c_str()); }
+
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ + "/" + name, std::ios::binary) << text;
+  }
+  std::string read(const std::string& name) { return read_text_file(dir_ + "/" + name); }
+  std::string load_error() {
+    return error_of([&] { CostLibrary::load(dir_); });
+  }
+
+  std::string dir_;
+};
+
+TEST_F(DamagedData, IntactCopyLoads) { EXPECT_EQ(load_error(), "(no error)"); }
+
+TEST_F(DamagedData, TruncatedCsvNamesTheLine) {
+  const std::string text = read("hw-nas-bench/nb201_cifar10.csv");
+  write("hw-nas-bench/nb201_cifar10.csv", text.substr(0, text.size() / 2));
+  const std::string error = load_error();
+  EXPECT_NE(error.find(dir_ + "/hw-nas-bench/nb201_cifar10.csv:"), std::string::npos) << error;
+  EXPECT_NE(error.find("truncated file?"), std::string::npos) << error;
+}
+
+TEST_F(DamagedData, MissingRowsAreCounted) {
+  const std::string text = read("nas-bench-201/nb201_accuracy.csv");
+  write("nas-bench-201/nb201_accuracy.csv", text.substr(0, text.rfind('\n', text.size() - 2) + 1));
+  EXPECT_EQ(load_error(),
+            dir_ + "/nas-bench-201/nb201_accuracy.csv: 15624 data rows, expected 15625");
+}
+
+TEST_F(DamagedData, NanInCsvIsRejected) {
+  std::string text = read("help/nb201_cifar10_latency.csv");
+  const size_t line2 = text.find('\n') + 1;
+  const size_t comma = text.find(',', text.find(',', line2) + 1);  // after index and arch
+  text.replace(comma + 1, text.find(',', comma + 1) - comma - 1, "nan");
+  write("help/nb201_cifar10_latency.csv", text);
+  EXPECT_EQ(load_error(), dir_ + "/help/nb201_cifar10_latency.csv:2: column '1080ti_1' holds "
+                                 "'nan', expected a finite number or an empty cell");
+}
+
+TEST_F(DamagedData, DisagreeingArchColumnIsRejected) {
+  std::string text = read("nas-bench-201/nb201_accuracy.csv");
+  const size_t at = text.find("avg_pool_3x3~0");
+  text.replace(at, 14, "nor_conv_3x3~0");
+  write("nas-bench-201/nb201_accuracy.csv", text);
+  EXPECT_NE(load_error().find("disagrees with the HW-NAS-Bench table's index/arch columns"),
+            std::string::npos);
+}
+
+TEST_F(DamagedData, MissingLutKeyNamesKeyAndSetting) {
+  std::string text = read("hw-nas-bench/fbnet_lut.json");
+  // Remove the ImageNet classifier from every metric: the 32x32 settings still load.
+  const std::string key = "\"FC_Cin1984_Cout1000\": ";
+  for (size_t at = text.find(key); at != std::string::npos; at = text.find(key)) {
+    const size_t end = text.find_first_of(",}", at);
+    if (text[end] == ',') {
+      text.erase(at, end + 1 - at);
+    } else {  // the last entry of its object: drop the comma before it instead
+      const size_t comma = text.rfind(',', at);
+      text.erase(comma, end - comma);
+    }
+  }
+  write("hw-nas-bench/fbnet_lut.json", text);
+  const auto library = CostLibrary::load(dir_);
+  EXPECT_EQ(library->settings(Space::FBNet), (std::vector<std::string>{"cifar100", "cifar10"}));
+  EXPECT_EQ(error_of([&] {
+              library->model(Space::FBNet, "ImageNet", parse_cost_key("edgegpu_latency"));
+            }),
+            dir_ + "/hw-nas-bench/fbnet_lut.json: the fbnet ImageNet setting is incomplete: "
+                   "edgegpu_latency has no entry 'FC_Cin1984_Cout1000' (classifier)");
+}
+
+TEST_F(DamagedData, NanInLutIsNotJson) {
+  std::string text = read("hw-nas-bench/fbnet_lut.json");
+  const size_t colon = text.find(": ", text.find("ConvBlock_H112"));
+  text.replace(colon + 2, text.find(',', colon) - colon - 2, "NaN");
+  write("hw-nas-bench/fbnet_lut.json", text);
+  EXPECT_NE(load_error().find(dir_ + "/hw-nas-bench/fbnet_lut.json: not valid JSON"),
+            std::string::npos);
+}
+
+TEST_F(DamagedData, NegativeLutValueNamesTheEntry) {
+  std::string text = read("hw-nas-bench/fbnet_lut.json");
+  const size_t at = text.find("\"ConvBlock_H112_W112_Cin16_Cout16_exp1_kernel3_stride1_group1\"");
+  const size_t colon = text.find(": ", at);
+  text.replace(colon + 2, text.find(',', colon) - colon - 2, "-1.5");
+  write("hw-nas-bench/fbnet_lut.json", text);
+  EXPECT_EQ(load_error(), dir_ + "/hw-nas-bench/fbnet_lut.json: edgegpu_latency['ConvBlock_H112_"
+                                 "W112_Cin16_Cout16_exp1_kernel3_stride1_group1'] is -1.5, "
+                                 "expected a finite cost >= 0");
+}
+
+TEST_F(DamagedData, MissingFileSaysWhereToLook) {
+  (void)system(("rm " + dir_ + "/hw-nas-bench/fbnet_lut.json").c_str());
+  EXPECT_EQ(load_error(), "cannot open '" + dir_ + "/hw-nas-bench/fbnet_lut.json': No such file "
+                          "or directory (set HWNAS_DATA_DIR to the folder holding the hwnas tables)");
+}
+
+}  // namespace
+}  // namespace hwnas

@@ -1,0 +1,98 @@
+#include <gtest/gtest.h>
+
+#include "costmodels/space.h"
+#include "library_fixture.h"
+
+namespace hwnas {
+namespace {
+
+using testing::error_of;
+
+const char* kHelpArch0Names =
+    "k5_e6,skip,k3_e1_g2,skip,k5_e1,skip,skip,skip,k5_e6,k5_e1,k3_e1_g2,k5_e1,k5_e6,k3_e6,k3_e3,"
+    "k5_e6,k3_e6,k3_e3,k5_e1,k3_e3,k5_e1,k5_e1_g2";
+
+TEST(Space, FbnetNamesAndIndicesRoundTrip) {
+  const Arch arch = parse_fbnet_arch(kHelpArch0Names);
+  EXPECT_EQ(arch.ops, (std::vector<int>{7, 8, 1, 8, 4, 8, 8, 8, 7, 4, 1, 4, 7, 3, 2, 7, 3, 2, 4, 2,
+                                        4, 5}));
+  EXPECT_EQ(fbnet_arch_names(arch), kHelpArch0Names);
+  EXPECT_EQ(parse_fbnet_arch(fbnet_arch_indices(arch)), arch);
+  // A pasted Python list (HW-NAS-Bench op_idx_list / arch_str) parses too.
+  EXPECT_EQ(parse_fbnet_arch("[7, 8, 1, 8, 4, 8, 8, 8, 7, 4, 1, 4, 7, 3, 2, 7, 3, 2, 4, 2, 4, 5]"),
+            arch);
+  EXPECT_EQ(parse_fbnet_arch("['k5_e6', 'skip', 'k3_e1_g2', 'skip', 'k5_e1', 'skip', 'skip', "
+                             "'skip', 'k5_e6', 'k5_e1', 'k3_e1_g2', 'k5_e1', 'k5_e6', 'k3_e6', "
+                             "'k3_e3', 'k5_e6', 'k3_e6', 'k3_e3', 'k5_e1', 'k3_e3', 'k5_e1', "
+                             "'k5_e1_g2']"),
+            arch);
+}
+
+TEST(Space, FbnetErrorsNameTheInput) {
+  EXPECT_EQ(error_of([] { parse_fbnet_arch("0,1,2"); }),
+            "fbnet architecture '0,1,2' has 3 entries, expected 22 (one per layer)");
+  EXPECT_EQ(error_of([] { parse_fbnet_arch("0,k7_e1"); }),
+            "fbnet architecture '0,k7_e1': entry 1 is 'k7_e1', expected an index 0..8 or one of "
+            "k3_e1, k3_e1_g2, k3_e3, k3_e6, k5_e1, k5_e1_g2, k5_e3, k5_e6, skip");
+  EXPECT_EQ(error_of([] { parse_fbnet_arch("9"); }),
+            "fbnet architecture '9': entry 0 is '9', expected an index 0..8 or one of k3_e1, "
+            "k3_e1_g2, k3_e3, k3_e6, k5_e1, k5_e1_g2, k5_e3, k5_e6, skip");
+  EXPECT_EQ(error_of([] { validate(Arch{Space::FBNet, std::vector<int>(22, -1)}); }),
+            "fbnet architecture: choice 0 is -1, expected 0..8");
+}
+
+TEST(Space, Nb201StringRoundTrip) {
+  const std::string text =
+      "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|"
+      "skip_connect~2|";
+  const Arch arch = parse_nb201_string(text);
+  EXPECT_EQ(arch.ops, (std::vector<int>{4, 2, 1, 2, 1, 1}));
+  EXPECT_EQ(nb201_string(arch), text);
+  for (int code = 0; code < kNb201Archs; ++code) {
+    const Arch a = nb201_from_code(code);
+    ASSERT_EQ(nb201_code(a), code);
+    ASSERT_EQ(parse_nb201_string(nb201_string(a)), a);
+  }
+}
+
+TEST(Space, Nb201MalformedStrings) {
+  EXPECT_EQ(error_of([] { parse_nb201_string("|none~0|+|none~0|none~1|"); }),
+            "nb201 architecture '|none~0|+|none~0|none~1|': 2 node groups, expected 3; expected "
+            "|op~0|+|op~0|op~1|+|op~0|op~1|op~2| with op one of none, skip_connect, nor_conv_1x1, "
+            "nor_conv_3x3, avg_pool_3x3");
+  EXPECT_NE(error_of([] { parse_nb201_string("|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|"); })
+                .find("unknown op 'conv'"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_nb201_string("|none~1|+|none~0|none~1|+|none~0|none~1|none~2|"); })
+                .find("edge 'none~1' should read op~0"),
+            std::string::npos);
+}
+
+TEST(Space, Nb201IndexFollowsTheTablesNotBase5) {
+  const Nb201Tables& t = testing::library().nb201();
+  EXPECT_EQ(t.index_of(parse_nb201_string(
+                "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|"
+                "skip_connect~2|")),
+            0);
+  bool some_differs = false;
+  for (int index = 0; index < kNb201Archs; ++index) {
+    const Arch arch = t.arch_at(index);
+    ASSERT_EQ(t.index_of(arch), index);
+    some_differs |= nb201_code(arch) != index;
+  }
+  EXPECT_TRUE(some_differs);
+  EXPECT_EQ(error_of([&] { t.arch_at(15625); }), "nb201 index 15625 is out of range 0..15624");
+}
+
+TEST(CostKey, ParseAndPrint) {
+  EXPECT_EQ(parse_cost_key("eyeriss_arithmetic_intensity").device, "eyeriss");
+  EXPECT_EQ(parse_cost_key("eyeriss_arithmetic_intensity").metric, Metric::ArithmeticIntensity);
+  EXPECT_EQ(parse_cost_key("titan_rtx_32_latency").device, "titan_rtx_32");
+  EXPECT_EQ(parse_cost_key("fpga_energy").to_string(), "fpga_energy");
+  EXPECT_EQ(error_of([] { parse_cost_key("edgegpu"); }),
+            "'edgegpu' is not a device metric; expected DEVICE_METRIC with METRIC one of latency, "
+            "energy, arithmetic_intensity (e.g. edgegpu_latency; --list shows them all)");
+}
+
+}  // namespace
+}  // namespace hwnas
