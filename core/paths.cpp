@@ -30,4 +30,10 @@ std::string read_text_file(const std::string& path) {
   return text.str();
 }
 
+void write_text_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (out) out << text;
+  if (!out) throw DataError("cannot write '" + path + "': " + std::strerror(errno));
+}
+
 }  // namespace hwnas

@@ -13,4 +13,7 @@ std::string data_path(const std::string& name, const std::string& override_dir =
 // Whole file as a string; DataError naming the file when it cannot be read.
 std::string read_text_file(const std::string& path);
 
+// Writes (replaces) a whole file; DataError naming the file when it cannot be written.
+void write_text_file(const std::string& path, const std::string& text);
+
 }  // namespace hwnas

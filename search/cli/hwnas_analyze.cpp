@@ -1,0 +1,128 @@
+// hwnas_analyze: the hardware-cost analyses (FLOPs/params vs real cost, cross-device rank
+// correlation, accuracy-cost Pareto fronts) over the HW-NAS-Bench and HELP tables, written as
+// Markdown, CSV and PNG into a run folder; the Markdown also goes to stdout.
+#include <iostream>
+
+#include "core/error.h"
+#include "core/logging.h"
+#include "core/strings.h"
+#include "costmodels/analysis.h"
+#include "core/cli_args.h"
+
+namespace {
+
+std::vector<std::string> list_values(const hwnas::CliArgs& args, const std::string& name,
+                                     const std::string& fallback) {
+  std::vector<std::string> out;
+  for (const auto& value : args.has(name) ? args.values(name) : std::vector<std::string>{fallback}) {
+    for (auto piece : hwnas::split_any(value, ", ")) out.emplace_back(piece);
+  }
+  return out;
+}
+
+size_t parse_count(const std::string& name, const std::string& text) {
+  int value = 0;
+  if (!hwnas::parse_int(text, value) || value < 1) {
+    throw hwnas::InputError("--" + name + " '" + text + "': expected a whole number >= 1");
+  }
+  return static_cast<size_t>(value);
+}
+
+hwnas::AnalysisOptions options_from(const hwnas::CliArgs& args) {
+  hwnas::AnalysisOptions o;
+  o.out_dir = args.value("out", o.out_dir);
+  o.nb201 = o.fbnet = false;
+  for (const auto& space : list_values(args, "space", "all")) {
+    if (space == "all") {
+      o.nb201 = o.fbnet = true;
+    } else if (hwnas::parse_space(space) == hwnas::Space::NB201) {
+      o.nb201 = true;
+    } else {
+      o.fbnet = true;
+    }
+  }
+  o.complexity = o.cross_device = o.pareto = false;
+  for (const auto& what : list_values(args, "analysis", "all")) {
+    if (what == "all") {
+      o.complexity = o.cross_device = o.pareto = true;
+    } else if (what == "complexity") {
+      o.complexity = true;
+    } else if (what == "cross") {
+      o.cross_device = true;
+    } else if (what == "pareto") {
+      o.pareto = true;
+    } else {
+      throw hwnas::InputError("--analysis '" + what +
+                              "': unknown; known: complexity, cross, pareto, all");
+    }
+  }
+  if (args.has("fbnet-settings")) {
+    o.fbnet_settings.clear();
+    for (const auto& s : list_values(args, "fbnet-settings", "")) {
+      if (s != "none") o.fbnet_settings.push_back(hwnas::parse_fbnet_setting(s));
+    }
+  }
+  if (args.has("samples")) o.fbnet_samples = parse_count("samples", args.value("samples"));
+  if (args.has("seed")) {
+    int seed = 0;
+    if (!hwnas::parse_int(args.value("seed"), seed) || seed < 0) {
+      throw hwnas::InputError("--seed '" + args.value("seed") + "': expected a whole number >= 0");
+    }
+    o.seed = static_cast<uint64_t>(seed);
+  }
+  o.fbnet_help = !args.has("no-help");
+  o.dataset = hwnas::parse_nb201_dataset(args.value("dataset", "cifar10"));
+  o.highlight = args.value("highlight", o.highlight);
+  o.plots = !args.has("no-plots");
+  return o;
+}
+
+int run(int argc, const char* const* argv) {
+  hwnas::CliArgs args(
+      "hwnas_analyze",
+      "Hardware-cost analysis: FLOPs/#params vs device costs, cross-device Kendall tau-b,\n"
+      "accuracy-cost Pareto fronts (nb201). Markdown on stdout; Markdown, CSV and PNG in --out.\n"
+      "examples:\n"
+      "  hwnas_analyze                                   (everything into runs/analysis/)\n"
+      "  hwnas_analyze --space nb201 --dataset cifar100 --highlight raspi4_latency\n"
+      "  hwnas_analyze --space fbnet --fbnet-settings cifar100 --samples 2000 --no-plots",
+      {{"out", true, "run folder (default runs/analysis)"},
+       {"space", true, "nb201, fbnet or all (default; comma-separated or repeated)"},
+       {"analysis", true, "complexity, cross, pareto or all (default)"},
+       {"fbnet-settings", true, "fbnet LUT settings to sample: cifar100,ImageNet (default), cifar10, none"},
+       {"samples", true, "fbnet random architectures per setting (default 10000)"},
+       {"seed", true, "seed of the fbnet sample (default 0)"},
+       {"no-help", false, "skip HELP's 5,000-arch fbnet table (23 extra devices)"},
+       {"dataset", true, "nb201 accuracy for the Pareto fronts: cifar10 (default), cifar100, ImageNet16-120"},
+       {"highlight", true, "metric whose Pareto set is marked on the others' plots (default edgegpu_latency)"},
+       {"no-plots", false, "skip the gnuplot PNGs"},
+       {"data-dir", true, "folder of the tables (default: $HWNAS_DATA_DIR or the built-in data/)"},
+       {"log-level", true, "debug, info, warn (default), error"}});
+  args.parse(argc, argv);
+  hwnas::setup_logging(args.value("log-level", "warn"));
+  if (args.has("help")) {
+    std::cout << args.usage();
+    return 0;
+  }
+  const hwnas::AnalysisOptions options = options_from(args);
+  options.validate();
+  const auto library = hwnas::CostLibrary::load(args.value("data-dir"));
+  const hwnas::AnalysisReport report = hwnas::run_analysis(*library, options);
+  std::cout << report.markdown << "\n" << report.files.size() << " files written to "
+            << options.out_dir << "/ (report.md holds the tables above)\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const hwnas::InputError& e) {
+    std::cerr << "hwnas_analyze: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "hwnas_analyze: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,41 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "run_command.h"
+
+namespace hwnas {
+namespace {
+
+using testing::run_command;
+
+const std::string kAnalyze = HWNAS_ANALYZE_BIN;
+
+TEST(HwnasAnalyze, BadOptionIsAnInputError) {
+  const auto r = run_command(kAnalyze + " --analysis speed");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("hwnas_analyze: --analysis 'speed': unknown; known: complexity, cross, "
+                          "pareto, all"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(HwnasAnalyze, SmallFbnetRunPrintsAndWritesTables) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("hwnas_test_analyze_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  const auto r = run_command(kAnalyze + " --space fbnet --fbnet-settings ImageNet --samples 300 " +
+                             "--no-help --no-plots --out " + dir.string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("### FLOPs and #params vs device metrics (fbnet_ImageNet)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("| fpga_latency | HW-NAS-Bench | 300 |"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir / "cross_device_fbnet_ImageNet.csv"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "report.md"));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace hwnas
