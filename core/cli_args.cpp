@@ -1,4 +1,4 @@
-#include "search/cli_args.h"
+#include "core/cli_args.h"
 
 #include "core/error.h"
 
