@@ -8,7 +8,7 @@
 #include "core/logging.h"
 #include "core/strings.h"
 #include "costmodels/arch_report.h"
-#include "search/cli_args.h"
+#include "core/cli_args.h"
 
 namespace {
 

@@ -2,19 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "error_of.h"
+
 #include <functional>
 
 namespace hwnas {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 // The options struct of a made-up component, read the way every component reads its options.
 struct PopulationOptions {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "error_of.h"
+
 #include <cmath>
 
 #include "core/csv.h"
@@ -8,14 +10,7 @@
 namespace hwnas {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 TEST(Csv, ParsesHeaderRowsAndEmptyCells) {
   const CsvTable t = CsvTable::parse("index,a,b\n0,1.5,\n1,,2\n", "t.csv");

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "error_of.h"
+
 #include <cmath>
 #include <functional>
 #include <random>
@@ -12,14 +14,7 @@ namespace {
 
 using Points = std::vector<std::vector<double>>;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 // The definition, checked pair by pair: the reference the fast paths must agree with.
 std::vector<size_t> brute_front(const Points& p) {

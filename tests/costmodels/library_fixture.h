@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "error_of.h"
 #include "costmodels/cost_library.h"
 
 namespace hwnas::testing {
@@ -11,16 +12,6 @@ namespace hwnas::testing {
 inline const CostLibrary& library() {
   static const auto loaded = CostLibrary::load();
   return *loaded;
-}
-
-// The message of the hwnas::Error `f` throws, or "(no error)".
-inline std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 inline Arch fbnet(std::vector<int> ops) { return Arch{Space::FBNet, std::move(ops)}; }

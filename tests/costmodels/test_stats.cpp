@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "error_of.h"
+
 #include <cmath>
 #include <functional>
 #include <random>
@@ -10,14 +12,7 @@
 namespace hwnas {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 // Expected values computed independently with Debian 12's python3-scipy 1.10.1:
 //   /usr/bin/python3 -c 'import scipy.stats as s; x=[...]; y=[...];

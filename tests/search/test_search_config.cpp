@@ -19,6 +19,9 @@ const std::string kSource = HWNAS_SOURCE_DIR;
 TEST(SearchConfig, EveryShippedConfigBuilds) {
   std::vector<std::string> files = {kSource + "/configs/quickstart.yaml"};
   for (const auto& entry : std::filesystem::directory_iterator(kSource + "/configs/nb201")) {
+    // Supernet configs (proxylessnas, fbnet_dnas) are checked by test_search_training.
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("proxylessnas", 0) == 0 || name.rfind("fbnet_dnas", 0) == 0) continue;
     files.push_back(entry.path().string());
   }
   ASSERT_GE(files.size(), 5u);

@@ -1,0 +1,158 @@
+#include <cmath>
+
+#include "core/config.h"
+#include "core/strings.h"
+#include "search/supernet_search.h"
+
+namespace hwnas {
+
+SupernetDataOptions SupernetDataOptions::read(const ConfigSection& s) {
+  SupernetDataOptions o;
+  o.dataset = s.get_choice("dataset", o.dataset, {"cifar10", "cifar100", "synthetic"});
+  o.path = s.get_string("path", o.path);
+  o.train_limit = s.get_int("train_limit", static_cast<int>(o.train_limit));
+  o.test_limit = s.get_int("test_limit", static_cast<int>(o.test_limit));
+  o.arch_fraction = s.get_double("arch_fraction", o.arch_fraction);
+  o.augment = s.get_bool("augment", o.augment);
+  o.synthetic_size = s.get_int("synthetic_size", o.synthetic_size);
+  o.synthetic_classes = s.get_int("synthetic_classes", o.synthetic_classes);
+  s.validate([&] { o.validate(); });
+  return o;
+}
+
+void SupernetDataOptions::validate() const {
+  if (train_limit < 0) throw InvalidOption("train_limit", "must be >= 0 (0 = all)");
+  if (test_limit < 0) throw InvalidOption("test_limit", "must be >= 0 (0 = all)");
+  if (!(arch_fraction > 0 && arch_fraction < 1)) {
+    throw InvalidOption("arch_fraction", "must be in (0, 1)");
+  }
+  if (synthetic_size < 8) throw InvalidOption("synthetic_size", "must be >= 8");
+  if (synthetic_classes != 10 && synthetic_classes != 100) {
+    throw InvalidOption("synthetic_classes", "must be 10 or 100 (the FBNet cost settings)");
+  }
+}
+
+SupernetTrainOptions SupernetTrainOptions::read(const ConfigSection& s) {
+  SupernetTrainOptions o;
+  o.epochs = s.get_int("epochs", o.epochs);
+  o.warmup_epochs = s.get_int("warmup_epochs", o.warmup_epochs);
+  o.batch_size = s.get_int("batch_size", o.batch_size);
+  o.steps_per_epoch = s.get_int("steps_per_epoch", o.steps_per_epoch);
+  o.lr = s.get_double("lr", o.lr);
+  o.momentum = s.get_double("momentum", o.momentum);
+  o.nesterov = s.get_bool("nesterov", o.nesterov);
+  o.weight_decay = s.get_double("weight_decay", o.weight_decay);
+  o.label_smoothing = s.get_double("label_smoothing", o.label_smoothing);
+  o.grad_clip = s.get_double("grad_clip", o.grad_clip);
+  o.eval_batches = s.get_int("eval_batches", o.eval_batches);
+  o.log_every = s.get_int("log_every", o.log_every);
+  o.stop_after_epochs = s.get_int("stop_after_epochs", o.stop_after_epochs);
+  s.validate([&] { o.validate(); });
+  return o;
+}
+
+void SupernetTrainOptions::validate() const {
+  if (epochs < 1) throw InvalidOption("epochs", "must be >= 1");
+  if (warmup_epochs < 0 || warmup_epochs >= epochs) {
+    throw InvalidOption("warmup_epochs", "must be in 0..epochs-1 (" + std::to_string(epochs - 1) +
+                                             "), so that some epochs search the architecture");
+  }
+  if (batch_size < 1) throw InvalidOption("batch_size", "must be >= 1");
+  if (steps_per_epoch < 0) throw InvalidOption("steps_per_epoch", "must be >= 0 (0 = one pass)");
+  if (!(lr > 0)) throw InvalidOption("lr", "must be > 0");
+  if (momentum < 0 || momentum >= 1) throw InvalidOption("momentum", "must be in [0, 1)");
+  if (weight_decay < 0) throw InvalidOption("weight_decay", "must be >= 0");
+  if (label_smoothing < 0 || label_smoothing >= 1) {
+    throw InvalidOption("label_smoothing", "must be in [0, 1)");
+  }
+  if (grad_clip < 0) throw InvalidOption("grad_clip", "must be >= 0 (0 = off)");
+  if (eval_batches < 0) throw InvalidOption("eval_batches", "must be >= 0 (0 = all)");
+  if (log_every < 1) throw InvalidOption("log_every", "must be >= 1");
+  if (stop_after_epochs < 0) throw InvalidOption("stop_after_epochs", "must be >= 0 (0 = off)");
+}
+
+SupernetStrategyOptions SupernetStrategyOptions::read(const ConfigSection& s) {
+  SupernetStrategyOptions o;
+  o.type = s.get_string("type", o.type);
+  const bool dnas = o.type == "fbnet_dnas";
+  o.arch_every = s.get_int("arch_every", o.arch_every);
+  o.arch_lr = s.get_double("arch_lr", dnas ? 0.01 : 1e-3);  // FBNet: Adam 0.01 on theta
+  o.arch_beta1 = s.get_double("arch_beta1", dnas ? 0.9 : 0.0);
+  o.arch_beta2 = s.get_double("arch_beta2", o.arch_beta2);
+  if (dnas) {
+    o.temperature = s.get_double("temperature", o.temperature);
+    o.temperature_decay = s.get_double("temperature_decay", o.temperature_decay);
+    o.gumbel_sampling = s.get_choice("gumbel_sampling", o.gumbel_sampling, {"batch", "example"});
+  } else {
+    o.estimator = s.get_choice("estimator", o.estimator, {"two", "full"});
+  }
+  s.validate([&] { o.validate(); });
+  return o;
+}
+
+void SupernetStrategyOptions::validate() const {
+  if (arch_every < 1) throw InvalidOption("arch_every", "must be >= 1");
+  if (!(arch_lr > 0)) throw InvalidOption("arch_lr", "must be > 0");
+  if (arch_beta1 < 0 || arch_beta1 >= 1) throw InvalidOption("arch_beta1", "must be in [0, 1)");
+  if (arch_beta2 < 0 || arch_beta2 >= 1) throw InvalidOption("arch_beta2", "must be in [0, 1)");
+  if (!(temperature > 0)) throw InvalidOption("temperature", "must be > 0");
+  if (temperature_decay < 0) throw InvalidOption("temperature_decay", "must be >= 0");
+}
+
+bool is_supernet_strategy(const std::string& type) {
+  return type == "proxylessnas" || type == "fbnet_dnas";
+}
+
+SupernetSearchOptions SupernetSearchOptions::read(const Config& config) {
+  const ConfigSection root = config.root();
+  SupernetSearchOptions o;
+  o.name = root.get_string("name", o.name);
+  o.seed = root.get_int("seed", o.seed);
+  o.device = root.get_choice("device", o.device, {"cpu", "cuda"});
+  o.threads = root.get_int("threads", o.threads);
+  if (o.threads < 0) root.fail("threads", "must be >= 0 (0 = all cores)");
+  o.space = parse_space(root.get_choice("space", "fbnet", {"fbnet", "nb201"}));
+  o.setting = root.get_string("setting", o.setting);
+  o.data_dir = root.get_string("data_dir", o.data_dir);
+  o.output_dir = root.child("output").get_string("dir", o.output_dir);
+  o.data = SupernetDataOptions::read(root.child("data"));
+  o.train = SupernetTrainOptions::read(root.child("train"));
+  const ConfigSection strategy = root.child("strategy");
+  strategy.get_choice("type", o.strategy.type, {"proxylessnas", "fbnet_dnas"}, "registered");
+  o.strategy = SupernetStrategyOptions::read(strategy);
+  const bool dnas = o.strategy.type == "fbnet_dnas";
+  o.cost = CostLossOptions::read(root.child("cost"), dnas ? "dnas" : "mul_log", dnas ? 0.6 : 0.3);
+  if (o.space == Space::NB201 && !o.setting.empty() && to_lower(o.setting) != "cifar10") {
+    root.fail("setting", "nb201 has cost tables for the cifar10 setting only");
+  }
+  return o;
+}
+
+std::string SupernetSearchOptions::cost_setting() const {
+  if (space == Space::NB201) return "cifar10";
+  if (!setting.empty()) return setting;
+  if (data.dataset == "cifar100") return "cifar100";
+  if (data.dataset == "synthetic" && data.synthetic_classes == 100) return "cifar100";
+  return "cifar10";
+}
+
+std::string SupernetSearchResult::brief_report() const {
+  char line[768];
+  std::snprintf(line, sizeof(line),
+                "found %s\n  cost %s (E[cost] under the final alphas %s), supernet top-1 %.2f%% "
+                "after %d epochs",
+                arch_to_string(arch).c_str(), format_double(arch_cost).c_str(),
+                format_double(expected_cost).c_str(), test_accuracy, epochs);
+  std::string report = line;
+  if (!std::isnan(table_accuracy)) {
+    std::snprintf(line, sizeof(line),
+                  "\n  NAS-Bench-201 %s test accuracy (200 epochs) %.2f%%; best in the table at "
+                  "no more cost %.2f%% (gap %.2f points)",
+                  accuracy_dataset.c_str(), table_accuracy, best_accuracy_at_cost,
+                  best_accuracy_at_cost - table_accuracy);
+    report += line;
+  }
+  return report;
+}
+
+}  // namespace hwnas

@@ -1,0 +1,121 @@
+#pragma once
+// The candidate blocks of both spaces as LibTorch modules, exactly as HW-NAS-Bench and
+// NAS-Bench-201 define them (DESIGN.md). The supernet and every child net are built from these,
+// so a derived architecture is the network that was searched and costed.
+#include <torch/nn/module.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/any.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/pooling.h>
+#include <torch/nn/pimpl.h>
+
+#include "costmodels/fbnet_macro.h"
+
+namespace hwnas {
+
+// conv (no bias) + BN (+ ReLU): the FBNet stem and head ("ConvNorm"), the skip's 1x1 conv.
+class ConvBnReluImpl : public torch::nn::Module {
+ public:
+  ConvBnReluImpl(int cin, int cout, int kernel, int stride, int padding, int groups, bool relu);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::Conv2d conv_{nullptr};
+  torch::nn::BatchNorm2d bn_{nullptr};
+  bool relu_;
+};
+TORCH_MODULE(ConvBnRelu);
+
+// FBNet ConvBlock(k, e, g): 1x1 group conv Cin->Cin*e + BN + ReLU, channel shuffle when g > 1,
+// k x k depthwise conv (stride s, padding ceil((k - s) / 2)) + BN + ReLU, 1x1 group conv ->Cout
+// + BN; the input is added when Cin == Cout and s == 1.
+class FbnetConvBlockImpl : public torch::nn::Module {
+ public:
+  FbnetConvBlockImpl(const FbnetLayerShape& shape, const FbnetCandidate& candidate);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  ConvBnRelu expand_{nullptr};
+  ConvBnRelu depthwise_{nullptr};
+  ConvBnRelu project_{nullptr};
+  int groups_;
+  bool residual_;
+};
+TORCH_MODULE(FbnetConvBlock);
+
+// FBNet skip: identity when the shape is kept, else 1x1 conv (stride s) + BN + ReLU.
+class FbnetSkipImpl : public torch::nn::Module {
+ public:
+  explicit FbnetSkipImpl(const FbnetLayerShape& shape);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  ConvBnRelu conv_{nullptr};  // null for the identity
+};
+TORCH_MODULE(FbnetSkip);
+
+torch::nn::AnyModule make_fbnet_candidate(int op, const FbnetLayerShape& shape);
+
+// NAS-Bench-201: ReLU-Conv-BN (nor_conv_kxk), avg_pool_3x3 (count_include_pad=false),
+// skip_connect (identity), none (zeros); the residual reduction block between stages.
+class ReluConvBnImpl : public torch::nn::Module {
+ public:
+  ReluConvBnImpl(int cin, int cout, int kernel, int stride, int padding);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::Conv2d conv_{nullptr};
+  torch::nn::BatchNorm2d bn_{nullptr};
+};
+TORCH_MODULE(ReluConvBn);
+
+class Nb201IdentityImpl : public torch::nn::Module {
+ public:
+  torch::Tensor forward(const torch::Tensor& x) { return x; }
+};
+TORCH_MODULE(Nb201Identity);
+
+class Nb201ZeroImpl : public torch::nn::Module {
+ public:
+  torch::Tensor forward(const torch::Tensor& x) { return x.mul(0.0); }
+};
+TORCH_MODULE(Nb201Zero);
+
+class Nb201AvgPoolImpl : public torch::nn::Module {
+ public:
+  Nb201AvgPoolImpl();
+  torch::Tensor forward(const torch::Tensor& x) { return pool_->forward(x); }
+
+ private:
+  torch::nn::AvgPool2d pool_{nullptr};
+};
+TORCH_MODULE(Nb201AvgPool);
+
+torch::nn::AnyModule make_nb201_op(int op, int channels);
+
+// BN + ReLU before NB201's global pool ("lastact").
+class BnReluImpl : public torch::nn::Module {
+ public:
+  explicit BnReluImpl(int channels);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::BatchNorm2d bn_{nullptr};
+};
+TORCH_MODULE(BnRelu);
+
+// ResNet basic block with stride 2: two 3x3 ReLU-Conv-BN, shortcut avg-pool 2x2 + 1x1 conv.
+class Nb201ReductionImpl : public torch::nn::Module {
+ public:
+  Nb201ReductionImpl(int cin, int cout);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  ReluConvBn conv_a_{nullptr};
+  ReluConvBn conv_b_{nullptr};
+  torch::nn::AvgPool2d shortcut_pool_{nullptr};
+  torch::nn::Conv2d shortcut_conv_{nullptr};
+};
+TORCH_MODULE(Nb201Reduction);
+
+}  // namespace hwnas

@@ -1,0 +1,203 @@
+// Differentiable search on tiny generated data: seconds per test.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "core/config.h"
+#include "core/paths.h"
+#include "costmodels/cost_library.h"
+#include "search/supernet_search.h"
+
+namespace hwnas {
+namespace {
+
+const std::shared_ptr<const CostLibrary>& library() {
+  static const auto loaded = CostLibrary::load();
+  return loaded;
+}
+
+std::string temp_dir() {
+  char pattern[] = "/tmp/hwnas_supernet_XXXXXX";
+  return mkdtemp(pattern);
+}
+
+SupernetSearchOptions options_from(const std::string& yaml) {
+  const Config config = Config::parse(yaml, "<test>");
+  auto options = SupernetSearchOptions::read(config);
+  config.check_unknown_keys();
+  return options;
+}
+
+// A tiny FBNet/NB201 search on synthetic images.
+std::string tiny(const std::string& space, const std::string& strategy, const std::string& extra) {
+  return "space: " + space + "\nseed: 3\nthreads: 1\n" +
+         "data: {dataset: synthetic, synthetic_size: 32, augment: false}\n" +
+         "train: {epochs: 3, warmup_epochs: 1, batch_size: 2, steps_per_epoch: 2, " +
+         "eval_batches: 1, log_every: 1000}\n" + "strategy: {type: " + strategy + "}\n" + extra;
+}
+
+Arch cheapest_fbnet(const std::string& metric) {
+  const auto model = library()->model(Space::FBNet, "cifar10", parse_cost_key(metric));
+  const auto& table = dynamic_cast<const FbnetCostModel&>(*model).table();
+  Arch arch{Space::FBNet, std::vector<int>(kFbnetLayers)};
+  for (int l = 0; l < kFbnetLayers; ++l) {
+    arch.ops[l] = static_cast<int>(std::min_element(table.layer.begin() + l * kFbnetChoices,
+                                                    table.layer.begin() + (l + 1) * kFbnetChoices) -
+                                   (table.layer.begin() + l * kFbnetChoices));
+  }
+  return arch;
+}
+
+Arch cheapest_nb201(const std::string& metric) {
+  const auto& values = library()->nb201().column(parse_cost_key(metric)).by_code;
+  return nb201_from_code(
+      static_cast<int>(std::min_element(values.begin(), values.end()) - values.begin()));
+}
+
+TEST(SupernetSearch, BothStrategiesRunAndWriteTheirOutputs) {
+  for (const char* space : {"fbnet", "nb201"}) {
+    for (const char* strategy : {"proxylessnas", "fbnet_dnas"}) {
+      // Each combination once; all-path FBNet-DNAS is the slow one on a CPU.
+      const std::string dir = temp_dir();
+      const std::string metric = std::string(space) == "fbnet" ? "edgegpu_latency" : "raspi4_latency";
+      SupernetSearch search(options_from(tiny(space, strategy, "cost: {metrics: [" + metric + "]}\n")),
+                            library());
+      const auto result = search.run(dir, /*resume=*/false);
+      EXPECT_EQ(result.epochs, 3);
+      const auto arch_json = nlohmann::json::parse(read_text_file(dir + "/arch.json"));
+      EXPECT_EQ(arch_json["strategy"], strategy);
+      EXPECT_EQ(arch_json["costs"][metric].get<double>(), result.arch_cost);
+      const std::string metrics = read_text_file(dir + "/metrics.csv");
+      EXPECT_EQ(std::count(metrics.begin(), metrics.end(), '\n'), 4) << metrics;  // header + 3
+      (void)system(("rm -rf " + dir).c_str());
+    }
+  }
+}
+
+// With the cross-entropy switched off, the search minimises the cost alone and must end at the
+// table's cheapest architecture. FBNet's minimum is unique (per-layer minima); NB201 has ties and
+// near-ties among archs whose output node only receives `none` (equal FPGA costs; Raspberry Pi
+// latencies a few microseconds apart), so there the found arch must cost within 2 % of the
+// minimum.
+TEST(SupernetSearch, WithoutCrossEntropyConvergesToTheCheapestArch) {
+  const std::string no_ce =
+      "train: {epochs: 40, warmup_epochs: 0, batch_size: 2, steps_per_epoch: 10, eval_batches: 1, "
+      "log_every: 1000}\n";
+  struct Case {
+    std::string space, strategy, metric, form;
+    Arch cheapest;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"fbnet", "proxylessnas", "edgegpu_latency", "mul_log", cheapest_fbnet("edgegpu_latency")},
+           // HW-NAS-Bench's FPGA table costs skips, stem, head, pool and FC at 0, so its cheapest
+           // FBNet arch (all skips) costs 0 ms, where the log forms are undefined.
+           {"fbnet", "proxylessnas", "fpga_latency", "add_linear", cheapest_fbnet("fpga_latency")},
+           {"fbnet", "fbnet_dnas", "raspi4_latency", "dnas", cheapest_fbnet("raspi4_latency")},
+           // NB201's cheapest archs cost under 1 ms, where the log forms are undefined.
+           {"nb201", "proxylessnas", "raspi4_latency", "add_linear", cheapest_nb201("raspi4_latency")},
+           {"nb201", "proxylessnas", "fpga_energy", "add_linear", cheapest_nb201("fpga_energy")},
+       }) {
+    const std::string dir = temp_dir();
+    const std::string yaml = "space: " + c.space + "\nseed: 1\nthreads: 1\n" +
+                             "data: {dataset: synthetic, synthetic_size: 16, augment: false}\n" +
+                             no_ce + "strategy: {type: " + c.strategy + ", arch_lr: 0.05}\n" +
+                             "cost: {metrics: [" + c.metric + "], use_ce: false, form: " + c.form +
+                             "}\n";
+    const auto result = SupernetSearch(options_from(yaml), library()).run(dir, false);
+    const auto model = library()->model(parse_space(c.space), "cifar10", parse_cost_key(c.metric));
+    if (c.space == "fbnet") {
+      EXPECT_EQ(arch_to_string(result.arch), arch_to_string(c.cheapest)) << c.strategy << " " << c.metric;
+    } else {
+      EXPECT_LE(model->cost(result.arch), 1.02 * model->cost(c.cheapest))
+          << arch_to_string(result.arch) << " vs " << arch_to_string(c.cheapest) << " " << c.metric;
+    }
+    (void)system(("rm -rf " + dir).c_str());
+  }
+}
+
+TEST(SupernetSearch, HardTargetIsMet) {
+  const std::string dir = temp_dir();
+  // E[raspi4_latency] under uniform probabilities is 27.5 ms; ask for at most 15 ms while the
+  // cross-entropy pulls wherever it pulls.
+  const std::string yaml =
+      tiny("nb201", "proxylessnas",
+           "cost: {metrics: [raspi4_latency], form: none, target: 15.0, dual_step: 2.0}\n");
+  auto options = options_from(yaml);
+  options.train.epochs = 30;
+  options.train.steps_per_epoch = 4;
+  options.train.warmup_epochs = 0;
+  options.strategy.arch_lr = 0.05;
+  const auto result = SupernetSearch(options, library()).run(dir, false);
+  EXPECT_LE(result.expected_cost, 15.0 * 1.01);
+  (void)system(("rm -rf " + dir).c_str());
+}
+
+TEST(SupernetSearch, SameSeedSameArchJson) {
+  const std::string yaml = tiny("fbnet", "proxylessnas", "cost: {metrics: [fpga_latency]}\n");
+  const std::string a = temp_dir(), b = temp_dir();
+  SupernetSearch(options_from(yaml), library()).run(a, false);
+  SupernetSearch(options_from(yaml), library()).run(b, false);
+  EXPECT_EQ(read_text_file(a + "/arch.json"), read_text_file(b + "/arch.json"));
+  (void)system(("rm -rf " + a + " " + b).c_str());
+}
+
+// Stopping after an epoch (as a kill would) and resuming gives the uninterrupted run's result.
+TEST(SupernetSearch, ResumeGivesTheSameArchJson) {
+  for (const auto& [space, strategy] : std::vector<std::pair<std::string, std::string>>{
+           {"fbnet", "proxylessnas"}, {"nb201", "fbnet_dnas"}}) {
+    const std::string yaml = tiny(space, strategy, "cost: {metrics: [fpga_latency]}\n");
+    const std::string whole = temp_dir(), parts = temp_dir();
+    SupernetSearch(options_from(yaml), library()).run(whole, false);
+    auto stopping = options_from(yaml);
+    stopping.train.stop_after_epochs = 1;
+    SupernetSearch(stopping, library()).run(parts, false);  // epoch 1 only
+    SupernetSearch(stopping, library()).run(parts, true);   // epoch 2 only
+    SupernetSearch(options_from(yaml), library()).run(parts, true);  // epoch 3
+    EXPECT_EQ(read_text_file(parts + "/arch.json"), read_text_file(whole + "/arch.json"))
+        << space << " " << strategy;
+    (void)system(("rm -rf " + whole + " " + parts).c_str());
+  }
+}
+
+// Every shipped supernet config reads without an unknown key or a bad value.
+TEST(SupernetSearch, EveryShippedConfigReads) {
+  int checked = 0;
+  for (const char* folder : {"smoke", "table5", "table5-cifar10", "nb201"}) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(HWNAS_SOURCE_DIR) + "/configs/" + folder)) {
+      const Config config = Config::load(entry.path().string());
+      if (!is_supernet_strategy(config.root().child("strategy").get_string("type", ""))) continue;
+      SCOPED_TRACE(entry.path().string());
+      const auto options = SupernetSearchOptions::read(config);
+      EXPECT_NO_THROW(config.check_unknown_keys());
+      EXPECT_NO_THROW(CostLoss(options.cost, *library(), options.space, options.cost_setting()));
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 11);
+}
+
+TEST(SupernetSearch, ConfigErrorsNameKeyAndRule) {
+  try {
+    options_from("strategy: {type: proxylessnas, estimator: three}\n");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("estimator"), std::string::npos) << e.what();
+  }
+  try {
+    options_from("train: {epochs: 5, warmup_epochs: 5}\n");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("warmup_epochs"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(SupernetSearch(options_from("space: nb201\ncost: {metrics: [edgegpu_latency]}\n"),
+                              library())
+                   .run(temp_dir(), false),
+               MissingValueError);
+}
+
+}  // namespace
+}  // namespace hwnas

@@ -1,0 +1,112 @@
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "costmodels/complexity.h"
+#include "supernet/supernet.h"
+
+namespace hwnas {
+namespace {
+
+int64_t count_parameters(const std::vector<torch::Tensor>& params) {
+  int64_t n = 0;
+  for (const auto& p : params) n += p.numel();
+  return n;
+}
+
+// The child nets are the networks the cost tables and the FLOPs/params counters describe.
+TEST(Supernet, ChildNetParametersEqualTheCounter) {
+  const Arch help0{Space::FBNet, {7, 8, 1, 8, 4, 8, 8, 8, 7, 4, 1, 4, 7, 3, 2, 7, 3, 2, 4, 2, 4, 5}};
+  for (FbnetSetting setting : {FbnetSetting::Cifar10, FbnetSetting::Cifar100}) {
+    SupernetOptions o;
+    o.fbnet_setting = setting;
+    o.fixed_arch = help0;
+    Supernet child(o);
+    EXPECT_EQ(count_parameters(child->parameters()),
+              std::llround(fbnet_complexity(help0, setting).mparams * 1e6));
+  }
+  for (int code : {0, 1234, 15624}) {
+    SupernetOptions o;
+    o.space = Space::NB201;
+    o.fixed_arch = nb201_from_code(code);
+    Supernet child(o);
+    EXPECT_EQ(count_parameters(child->parameters()),
+              std::llround(nb201_complexity(*o.fixed_arch).mparams * 1e6));
+  }
+}
+
+TEST(Supernet, WeightsAndAlphasAreSeparateLists) {
+  SupernetOptions o;
+  o.space = Space::NB201;
+  Supernet net(o);
+  EXPECT_EQ(net->alphas().sizes(), (std::vector<int64_t>{6, 5}));
+  const auto weights = net->weight_parameters();
+  EXPECT_EQ(weights.size() + 1, net->parameters().size());
+  for (const auto& w : weights) EXPECT_FALSE(w.is_same(net->alphas()));
+}
+
+TEST(Supernet, EveryModeProducesLogits) {
+  torch::manual_seed(0);
+  for (Space space : {Space::FBNet, Space::NB201}) {
+    SupernetOptions o;
+    o.space = space;
+    Supernet net(o);
+    const auto x = torch::randn({2, 3, 32, 32});
+    const int slots = net->num_slots(), choices = net->num_choices();
+
+    net->select_single(std::vector<int>(slots, 1));
+    EXPECT_EQ(net->forward(x).sizes(), (std::vector<int64_t>{2, 10}));
+
+    auto& s = net->selection();
+    s.mode = PathSelection::Mode::Weighted;
+    s.weights = torch::softmax(torch::randn({slots, choices}), 1);
+    EXPECT_EQ(net->forward(x).sizes(), (std::vector<int64_t>{2, 10}));
+    s.weights = torch::softmax(torch::randn({2, slots, choices}), 2);
+    EXPECT_EQ(net->forward(x).sizes(), (std::vector<int64_t>{2, 10}));
+
+    // Binary gates on two candidates per slot: the loss reaches both gates of each slot.
+    s.mode = PathSelection::Mode::Gated;
+    // (op 0 is NB201's `none`, whose zero output gives its gate no gradient, so use 1 and 3.)
+    s.gated_paths.assign(slots, {1, 3});
+    auto gates = torch::zeros({slots, choices});
+    gates.select(1, 3).fill_(1.0);
+    s.gates = gates.requires_grad_(true);
+    net->forward(x).sum().backward();
+    ASSERT_TRUE(s.gates.grad().defined());
+    EXPECT_EQ(s.gates.grad().select(1, 0).abs().sum().item<double>(), 0.0);
+    EXPECT_GT(s.gates.grad().select(1, 1).abs().sum().item<double>(), 0.0);
+  }
+}
+
+TEST(Supernet, SinglePathEqualsTheChildNetWithTheSameWeights) {
+  torch::manual_seed(1);
+  const Arch arch = nb201_from_code(4321);
+  SupernetOptions o;
+  o.space = Space::NB201;
+  Supernet super(o);
+  o.fixed_arch = arch;
+  Supernet child(o);
+  // Copy the chosen candidates' weights from the supernet into the child, by name.
+  torch::NoGradGuard no_grad;
+  auto super_params = super->named_parameters();
+  auto super_buffers = super->named_buffers();
+  for (auto& p : child->named_parameters()) p.value().copy_(super_params[p.key()]);
+  for (auto& b : child->named_buffers()) b.value().copy_(super_buffers[b.key()]);
+  super->eval();
+  child->eval();
+  super->select_single(arch.ops);
+  const auto x = torch::randn({3, 3, 32, 32});
+  EXPECT_TRUE(torch::allclose(super->forward(x), child->forward(x), 1e-5, 1e-6));
+  EXPECT_EQ(child->argmax_arch(), arch);
+}
+
+TEST(Supernet, ImageNetSettingTakes224Pixels) {
+  SupernetOptions o;
+  o.fbnet_setting = FbnetSetting::ImageNet;
+  o.fixed_arch = Arch{Space::FBNet, std::vector<int>(22, kFbnetSkip)};
+  Supernet child(o);
+  EXPECT_EQ(child->forward(torch::randn({1, 3, 224, 224})).sizes(),
+            (std::vector<int64_t>{1, 1000}));
+}
+
+}  // namespace
+}  // namespace hwnas
