@@ -101,7 +101,14 @@ int run(int argc, const char* const* argv) {
   const std::string resume_dir = args.value("resume");
   if (!resume_dir.empty()) {
     // The run's own resolved config: the resumed run is the run that was started.
-    return run_supernet(hwnas::Config::load(resume_dir + "/config.resolved.yaml"), args, resume_dir);
+    const auto config = hwnas::Config::load(resume_dir + "/config.resolved.yaml");
+    const std::string type = config.root().child("strategy").get_string("type", "");
+    if (!hwnas::is_supernet_strategy(type)) {
+      throw hwnas::InputError("hwnas_search: --resume continues supernet searches (proxylessnas, "
+                              "fbnet_dnas); " + resume_dir + " holds a '" + type +
+                              "' run: rerun it with --config");
+    }
+    return run_supernet(config, args, resume_dir);
   }
   if (!args.has("config")) throw hwnas::InputError("hwnas_search: --config is required (see --help)");
   const auto config = hwnas::Config::load(args.value("config"), args.values("set"));
