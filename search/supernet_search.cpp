@@ -10,13 +10,13 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
-#include <sstream>
 
 #include "core/error.h"
 #include "core/paths.h"
 #include "core/strings.h"
 #include "costmodels/arch_report.h"
 #include "search/image_data.h"
+#include "search/training.h"
 #include "supernet/supernet.h"
 
 namespace hwnas {
@@ -24,14 +24,6 @@ namespace hwnas {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Every random stream of an epoch is seeded by (seed, epoch, stream): an epoch replays exactly,
-// which is what makes resuming from the last epoch checkpoint give the identical result.
-std::mt19937_64 epoch_rng(int seed, int epoch, int stream) {
-  std::seed_seq seq{static_cast<uint32_t>(seed), static_cast<uint32_t>(epoch),
-                    static_cast<uint32_t>(stream), 0x68776e61u};
-  return std::mt19937_64(seq);
-}
 
 enum Stream { kDataOrder = 0, kAugment = 1, kArchSampling = 2, kSplit = 3 };
 
@@ -71,25 +63,6 @@ Data load_data(const SupernetSearchOptions& o) {
 double entropy_of(const torch::Tensor& probs) {
   return -(probs * probs.clamp_min(1e-12).log()).sum(1).mean().item<double>();
 }
-
-// Sampled batches over a split, in an order drawn once per epoch.
-class BatchStream {
- public:
-  BatchStream(const std::vector<int64_t>& split, int batch, std::mt19937_64& order_rng)
-      : order_(split), batch_(batch) {
-    std::shuffle(order_.begin(), order_.end(), order_rng);
-  }
-  std::vector<int64_t> next() {
-    std::vector<int64_t> indices;
-    for (int i = 0; i < batch_; ++i) indices.push_back(order_[(position_++) % order_.size()]);
-    return indices;
-  }
-
- private:
-  std::vector<int64_t> order_;
-  int batch_;
-  size_t position_ = 0;
-};
 
 struct EpochStats {
   double loss = 0, ce = 0;
@@ -199,19 +172,10 @@ class Trainer {
     return ops;
   }
 
-  torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels,
-                              double smoothing) const {
-    return torch::nn::functional::cross_entropy(
-        logits, labels, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(smoothing));
-  }
-
   void weight_step(const torch::Tensor& x, const torch::Tensor& y, int epoch, int64_t global_step,
                    std::mt19937_64& arch_rng, EpochStats& stats) {
-    const double progress = static_cast<double>(global_step) / (o_.train.epochs * steps_per_epoch_);
-    for (auto& group : sgd_->param_groups()) {
-      static_cast<torch::optim::SGDOptions&>(group.options())
-          .lr(0.5 * o_.train.lr * (1 + std::cos(M_PI * progress)));
-    }
+    set_cosine_lr(*sgd_, o_.train.lr,
+                  static_cast<double>(global_step) / (o_.train.epochs * steps_per_epoch_));
     if (is_dnas()) {
       auto& s = net_->selection();
       s.mode = PathSelection::Mode::Weighted;
@@ -221,12 +185,9 @@ class Trainer {
     } else {
       net_->select_single(sample_paths(arch_rng));
     }
-    // Drop the gradients instead of zeroing them: the paths not sampled in this step then get
-    // no momentum or weight-decay update, and a resumed run (whose parameters start without
-    // gradients) takes exactly the same steps as an uninterrupted one.
-    for (auto& p : weights_) p.mutable_grad() = torch::Tensor();
+    drop_gradients(weights_);
     const auto logits = net_->forward(x);
-    const auto loss = cross_entropy(logits, y, o_.train.label_smoothing);
+    const auto loss = smoothed_cross_entropy(logits, y, o_.train.label_smoothing);
     loss.backward();
     if (o_.train.grad_clip > 0) {
       torch::nn::utils::clip_grad_norm_(weights_, o_.train.grad_clip);
@@ -273,7 +234,7 @@ class Trainer {
     const auto expected = cost_.expected_cost(torch::softmax(alphas, 1));
     torch::Tensor ce = torch::zeros({}, expected.options());
     if (o_.cost.use_ce) {
-      ce = cross_entropy(net_->forward(x), y, /*smoothing=*/0.0);
+      ce = smoothed_cross_entropy(net_->forward(x), y, /*smoothing=*/0.0);
       stats.ce += ce.item<double>();
     }
     const auto loss = cost_.loss(ce, expected);
@@ -340,7 +301,7 @@ class Trainer {
       auto& sel = net_->selection();
       sel.mode = PathSelection::Mode::Weighted;
       sel.weights = weights;
-      ce = cross_entropy(net_->forward(x), y, /*smoothing=*/0.0);
+      ce = smoothed_cross_entropy(net_->forward(x), y, /*smoothing=*/0.0);
       stats.ce += ce.item<double>();
     }
     const auto loss = cost_.loss(ce, expected);
@@ -351,23 +312,12 @@ class Trainer {
     return expected.item<double>();
   }
 
+  // Top-1 of the current argmax arch inside the supernet (batch statistics: a monitor, not the
+  // accuracy of the arch trained alone).
   double evaluate() {
-    torch::NoGradGuard no_grad;
     net_->select_single(net_->argmax_arch().ops);
-    std::vector<int64_t> all(data_.test.size());
-    std::iota(all.begin(), all.end(), 0);
-    const int batch = std::max(o_.train.batch_size, 64);
-    int64_t correct = 0, seen = 0;
-    std::mt19937_64 unused(0);
-    for (size_t start = 0, b = 0; start < all.size(); start += batch, ++b) {
-      if (o_.train.eval_batches > 0 && static_cast<int>(b) >= o_.train.eval_batches) break;
-      std::vector<int64_t> idx(all.begin() + start, all.begin() + std::min(all.size(), start + batch));
-      const auto x = make_image_batch(data_.test, idx, /*augment=*/false, unused).to(device_);
-      const auto y = batch_labels(data_.test, idx).to(device_);
-      correct += net_->forward(x).argmax(1).eq(y).sum().item<int64_t>();
-      seen += static_cast<int64_t>(idx.size());
-    }
-    return seen ? 100.0 * correct / seen : 0.0;
+    return evaluate_top1([this](const torch::Tensor& x) { return net_->forward(x); }, data_.test,
+                         std::max(o_.train.batch_size, 64), o_.train.eval_batches, device_);
   }
 
   SupernetSearchResult summary(int epochs_done, double test_accuracy) {
@@ -463,64 +413,34 @@ class Trainer {
   }
 
   void rewrite_metrics(int completed_epochs) {
-    // Keep the rows of the epochs a resumed run does not repeat.
-    const std::string path = run_dir_ + "/metrics.csv";
-    std::vector<std::string> keep = {
-        "epoch,phase,train_loss,arch_ce,expected_cost,arch_cost,entropy,train_acc,test_acc,"
-        "multiplier,temperature,images_per_s,arch"};
-    if (completed_epochs > 0 && fs::exists(path)) {
-      std::istringstream old(read_text_file(path));
-      std::string line;
-      std::getline(old, line);
-      while (std::getline(old, line)) {
-        int epoch = 0;
-        if (parse_int(line.substr(0, line.find(',')), epoch) && epoch <= completed_epochs) {
-          keep.push_back(line);
-        }
-      }
-    }
-    write_text_file(path, join(keep, "\n") + "\n");
+    reset_metrics_csv(run_dir_ + "/metrics.csv",
+                      "epoch,phase,train_loss,arch_ce,expected_cost,arch_cost,entropy,train_acc,"
+                      "test_acc,multiplier,temperature,images_per_s,arch",
+                      completed_epochs);
+  }
+
+  std::map<std::string, torch::optim::Optimizer*> optimizers() {
+    return {{"sgd", sgd_.get()}, {"adam", adam_.get()}};
   }
 
   void save_checkpoint(int completed_epochs) {
-    torch::serialize::OutputArchive archive;
-    torch::serialize::OutputArchive net_archive, sgd_archive, adam_archive;
-    net_->save(net_archive);
-    sgd_->save(sgd_archive);
-    adam_->save(adam_archive);
-    archive.write("net", net_archive);
-    archive.write("sgd", sgd_archive);
-    archive.write("adam", adam_archive);
-    archive.write("completed_epochs", torch::tensor(static_cast<int64_t>(completed_epochs)));
-    archive.write("multiplier", torch::tensor(cost_.multiplier(), torch::kDouble));
-    archive.write("reference", torch::tensor(cost_.reference(), torch::kDouble));
-    const std::string path = run_dir_ + "/checkpoints/last.pt";
-    archive.save_to(path + ".tmp");
-    fs::rename(path + ".tmp", path);  // atomic: a kill never leaves a half-written checkpoint
+    Checkpoint checkpoint;
+    checkpoint.numbers = {{"completed_epochs", completed_epochs},
+                          {"multiplier", cost_.multiplier()},
+                          {"reference", cost_.reference()}};
+    checkpoint.save(run_dir_ + "/checkpoints/last.pt", *net_, optimizers());
   }
 
   int load_checkpoint() {
-    const std::string path = run_dir_ + "/checkpoints/last.pt";
-    if (!fs::exists(path)) {
+    Checkpoint checkpoint;
+    checkpoint.numbers = {{"completed_epochs", 0}, {"multiplier", 0}, {"reference", 0}};
+    if (!checkpoint.load(run_dir_ + "/checkpoints/last.pt", *net_, optimizers(), device_)) {
       spdlog::warn("--resume: no checkpoint in {}, starting from epoch 1", run_dir_);
       return 0;
     }
-    torch::serialize::InputArchive archive;
-    archive.load_from(path, device_);
-    torch::serialize::InputArchive net_archive, sgd_archive, adam_archive;
-    archive.read("net", net_archive);
-    archive.read("sgd", sgd_archive);
-    archive.read("adam", adam_archive);
-    net_->load(net_archive);
-    sgd_->load(sgd_archive);
-    adam_->load(adam_archive);
-    torch::Tensor completed, multiplier, reference;
-    archive.read("completed_epochs", completed);
-    archive.read("multiplier", multiplier);
-    archive.read("reference", reference);
-    cost_.set_multiplier(multiplier.item<double>());
-    cost_.set_reference(reference.item<double>());
-    const int epochs = static_cast<int>(completed.item<int64_t>());
+    cost_.set_multiplier(checkpoint.numbers["multiplier"]);
+    cost_.set_reference(checkpoint.numbers["reference"]);
+    const int epochs = static_cast<int>(checkpoint.numbers["completed_epochs"]);
     spdlog::info("resuming {} after epoch {}", run_dir_, epochs);
     return epochs;
   }

@@ -1,0 +1,66 @@
+#pragma once
+// Pieces every training loop of the project shares (supernet search now, retraining of found
+// architectures next): reproducible per-epoch random streams and batch orders, the loss, the
+// cosine schedule, top-1 evaluation, resumable metrics.csv files and atomic checkpoints.
+#include <torch/nn/module.h>
+#include <torch/optim/optimizer.h>
+
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "search/image_data.h"
+
+namespace hwnas {
+
+// Every random stream of an epoch is seeded by (seed, epoch, stream): an epoch replays exactly,
+// which is what makes resuming from the last epoch checkpoint give the identical result.
+std::mt19937_64 epoch_rng(int seed, int epoch, int stream);
+
+// Batches over a split of a data set, in an order drawn once per epoch; wraps around.
+class BatchStream {
+ public:
+  BatchStream(const std::vector<int64_t>& split, int batch, std::mt19937_64& order_rng);
+  std::vector<int64_t> next();
+
+ private:
+  std::vector<int64_t> order_;
+  int batch_;
+  size_t position_ = 0;
+};
+
+torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels,
+                                     double smoothing);
+
+// lr = base * (1 + cos(pi * progress)) / 2 on every parameter group, progress in [0, 1].
+void set_cosine_lr(torch::optim::Optimizer& optimizer, double base_lr, double progress);
+
+// Drops the gradients instead of zeroing them: parameters a step does not reach (paths not
+// sampled) then get no momentum or weight-decay update, and a resumed run, whose parameters start
+// without gradients, takes exactly the same steps as an uninterrupted one.
+void drop_gradients(std::vector<torch::Tensor>& parameters);
+
+// Top-1 (%) of `forward` over `set` in batches of `batch` (at most `max_batches`, 0 = all).
+double evaluate_top1(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                     const ImageSet& set, int batch, int max_batches, const torch::Device& device);
+
+// metrics.csv with `header`, keeping the rows of the first `completed_epochs` epochs of an
+// existing file (a resumed run does not repeat them, and drops the rows of a killed epoch).
+void reset_metrics_csv(const std::string& path, const std::string& header, int completed_epochs);
+
+// One file holding a module, its optimizers and a few numbers, written atomically (a kill never
+// leaves half a checkpoint).
+struct Checkpoint {
+  std::map<std::string, double> numbers;
+
+  void save(const std::string& path, torch::nn::Module& module,
+            const std::map<std::string, torch::optim::Optimizer*>& optimizers) const;
+  // False when `path` does not exist.
+  bool load(const std::string& path, torch::nn::Module& module,
+            const std::map<std::string, torch::optim::Optimizer*>& optimizers,
+            const torch::Device& device);
+};
+
+}  // namespace hwnas
