@@ -77,6 +77,16 @@ ImageSet load_cifar(const std::string& dir, const std::string& dataset, bool tra
   return set;
 }
 
+TrainTestSets load_image_sets(const ImageDataOptions& o, int seed) {
+  if (o.dataset == "synthetic") {
+    return {make_synthetic_images(o.synthetic_size, o.synthetic_classes, 32, seed + 1),
+            make_synthetic_images(std::max(o.synthetic_size / 4, 8), o.synthetic_classes, 32,
+                                  seed + 2)};
+  }
+  return {load_cifar(o.path, o.dataset, /*train=*/true, o.train_limit),
+          load_cifar(o.path, o.dataset, /*train=*/false, o.test_limit)};
+}
+
 ImageSet make_synthetic_images(int64_t count, int num_classes, int image_size, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<int> noise(-40, 40);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "search/image_data_options.h"
+
 namespace hwnas {
 
 struct ImageSet {
@@ -24,6 +26,13 @@ struct ImageSet {
 // records; `limit` > 0 keeps only the first `limit` images.
 ImageSet load_cifar(const std::string& dir, const std::string& dataset, bool train,
                     int64_t limit = 0);
+
+// The training and test sets `options` name (generated ones seeded from `seed`).
+struct TrainTestSets {
+  ImageSet train;
+  ImageSet test;
+};
+TrainTestSets load_image_sets(const ImageDataOptions& options, int seed);
 
 // A learnable generated set: each class has its own colour and stripe pattern, plus noise.
 ImageSet make_synthetic_images(int64_t count, int num_classes, int image_size, uint64_t seed);

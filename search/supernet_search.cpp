@@ -37,14 +37,9 @@ struct Data {
 Data load_data(const SupernetSearchOptions& o) {
   Data d;
   const auto& opt = o.data;
-  if (opt.dataset == "synthetic") {
-    d.train = make_synthetic_images(opt.synthetic_size, opt.synthetic_classes, 32, o.seed + 1);
-    d.test = make_synthetic_images(std::max(opt.synthetic_size / 4, 8), opt.synthetic_classes, 32,
-                                   o.seed + 2);
-  } else {
-    d.train = load_cifar(opt.path, opt.dataset, /*train=*/true, opt.train_limit);
-    d.test = load_cifar(opt.path, opt.dataset, /*train=*/false, opt.test_limit);
-  }
+  auto sets = load_image_sets(opt, o.seed);
+  d.train = std::move(sets.train);
+  d.test = std::move(sets.test);
   std::vector<int64_t> order(d.train.size());
   std::iota(order.begin(), order.end(), 0);
   auto rng = epoch_rng(o.seed, 0, kSplit);

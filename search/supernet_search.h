@@ -27,21 +27,17 @@
 
 #include "costmodels/cost_library.h"
 #include "search/cost_loss.h"
+#include "search/image_data_options.h"
 
 namespace hwnas {
 
 class Config;
 class ConfigSection;
 
-struct SupernetDataOptions {
-  std::string dataset = "cifar10";  // cifar10 | cifar100 | synthetic
-  std::string path = "../shared/data/cifar10";  // folder of the binary files (relative to the cwd)
-  int64_t train_limit = 0;   // use the first N training images (0 = all)
-  int64_t test_limit = 0;    // evaluate on the first N test images (0 = all)
+// The supernet's data: an image data set whose training images are split between the weights
+// and the architecture parameters.
+struct SupernetDataOptions : ImageDataOptions {
   double arch_fraction = 0.5;  // share of the training images held out for architecture steps
-  bool augment = true;
-  int synthetic_size = 256;    // synthetic: number of images (train; test gets a quarter)
-  int synthetic_classes = 10;  // synthetic: 10 or 100
 
   static SupernetDataOptions read(const ConfigSection& section);
   void validate() const;

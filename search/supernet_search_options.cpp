@@ -8,27 +8,15 @@ namespace hwnas {
 
 SupernetDataOptions SupernetDataOptions::read(const ConfigSection& s) {
   SupernetDataOptions o;
-  o.dataset = s.get_choice("dataset", o.dataset, {"cifar10", "cifar100", "synthetic"});
-  o.path = s.get_string("path", o.path);
-  o.train_limit = s.get_int("train_limit", static_cast<int>(o.train_limit));
-  o.test_limit = s.get_int("test_limit", static_cast<int>(o.test_limit));
+  static_cast<ImageDataOptions&>(o) = ImageDataOptions::read(s);
   o.arch_fraction = s.get_double("arch_fraction", o.arch_fraction);
-  o.augment = s.get_bool("augment", o.augment);
-  o.synthetic_size = s.get_int("synthetic_size", o.synthetic_size);
-  o.synthetic_classes = s.get_int("synthetic_classes", o.synthetic_classes);
   s.validate([&] { o.validate(); });
   return o;
 }
 
 void SupernetDataOptions::validate() const {
-  if (train_limit < 0) throw InvalidOption("train_limit", "must be >= 0 (0 = all)");
-  if (test_limit < 0) throw InvalidOption("test_limit", "must be >= 0 (0 = all)");
   if (!(arch_fraction > 0 && arch_fraction < 1)) {
     throw InvalidOption("arch_fraction", "must be in (0, 1)");
-  }
-  if (synthetic_size < 8) throw InvalidOption("synthetic_size", "must be >= 8");
-  if (synthetic_classes != 10 && synthetic_classes != 100) {
-    throw InvalidOption("synthetic_classes", "must be 10 or 100 (the FBNet cost settings)");
   }
 }
 

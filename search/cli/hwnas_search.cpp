@@ -1,5 +1,4 @@
 // hwnas_search: one search (or many seeds of it) from a YAML config, into a run folder.
-#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -10,6 +9,7 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/paths.h"
+#include "core/run_dir.h"
 #include "core/strings.h"
 #include "core/cli_args.h"
 #include "costmodels/cost_library.h"
@@ -35,24 +35,6 @@ std::string list_strategies() {
   return out;
 }
 
-// The run folder with config.resolved.yaml, and log.txt beside the console log.
-void prepare_run_dir(const std::string& dir, const hwnas::Config& config) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) throw hwnas::DataError("cannot create the run folder '" + dir + "': " + error.message());
-  hwnas::write_text_file(dir + "/config.resolved.yaml", config.resolved_yaml());
-  auto file_sink =
-      std::make_shared<spdlog::sinks::basic_file_sink_mt>(dir + "/log.txt", /*truncate=*/false);
-  file_sink->set_pattern("[%Y-%m-%d %H:%M:%S.%e] %l %v");
-  // log.txt keeps info lines whatever --log-level the terminal asked for.
-  const auto logger = spdlog::default_logger();
-  const auto console_level = logger->level();
-  for (auto& sink : logger->sinks()) sink->set_level(console_level);
-  file_sink->set_level(std::min(console_level, spdlog::level::info));
-  logger->sinks().push_back(file_sink);
-  logger->set_level(std::min(console_level, spdlog::level::info));
-}
-
 // ProxylessNAS / FBNet-DNAS: one supernet training run, resumable from its last checkpoint.
 int run_supernet(const hwnas::Config& config, const hwnas::CliArgs& args, const std::string& resume_dir) {
   const auto options = hwnas::SupernetSearchOptions::read(config);
@@ -63,7 +45,7 @@ int run_supernet(const hwnas::Config& config, const hwnas::CliArgs& args, const 
   }
   const std::string dir = !resume_dir.empty() ? resume_dir
                                               : args.value("out", options.output_dir + "/" + options.name);
-  prepare_run_dir(dir, config);
+  hwnas::open_run_dir(dir, config.resolved_yaml());
   spdlog::info("hwnas_search {} -> {}", resume_dir.empty() ? "--config " + args.value("config")
                                                            : "--resume " + resume_dir, dir);
   const auto library = hwnas::CostLibrary::load(options.data_dir);
@@ -120,7 +102,7 @@ int run(int argc, const char* const* argv) {
   const std::string dir =
       args.value("out", search.options().output_dir + "/" + search.options().name);
   std::filesystem::remove(dir + "/log.txt");  // a fresh tabular run starts a fresh log
-  prepare_run_dir(dir, config);
+  hwnas::open_run_dir(dir, config.resolved_yaml());
   spdlog::info("hwnas_search --config {} -> {}", args.value("config"), dir);
   spdlog::info("{}", search.evaluator().describe());
   spdlog::info("objective: {}; strategy: {}", search.objective().describe(), search.strategy().name());

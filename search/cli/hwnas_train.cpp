@@ -1,0 +1,70 @@
+// hwnas_train: retrain a found architecture from scratch and evaluate it.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "core/cli_args.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "core/logging.h"
+#include "core/paths.h"
+#include "core/run_dir.h"
+#include "search/retrain.h"
+
+namespace {
+
+int run(int argc, const char* const* argv) {
+  hwnas::CliArgs args(
+      "hwnas_train",
+      "Retrain an architecture (a search's arch.json) from scratch; top-1 and costs in result.json.\n"
+      "examples:\n"
+      "  hwnas_train --arch runs/table5-cifar10-fpga/arch.json --config configs/retrain/cifar10-reduced.yaml\n"
+      "  hwnas_train --resume runs/retrain-fpga",
+      {{"arch", true, "arch.json of the architecture to train (required unless --resume)"},
+       {"config", true, "the training protocol (YAML)"},
+       {"set", true, "override a key: --set train.epochs=10 (repeatable)"},
+       {"out", true, "run folder (default: <output.dir>/<name>)"},
+       {"resume", true, "continue the run in this folder from its last checkpoint"},
+       {"log-level", true, "debug, info (default), warn, error"}});
+  args.parse(argc, argv);
+  hwnas::setup_logging(args.value("log-level", "info"));
+  if (args.has("help")) {
+    std::cout << args.usage();
+    return 0;
+  }
+  const std::string resume_dir = args.value("resume");
+  if (resume_dir.empty() && (!args.has("arch") || !args.has("config"))) {
+    throw hwnas::InputError("hwnas_train: --arch and --config are required (or --resume DIR)");
+  }
+  // A resumed run reads its own resolved config and the arch it copied into its folder.
+  const auto config = resume_dir.empty()
+                          ? hwnas::Config::load(args.value("config"), args.values("set"))
+                          : hwnas::Config::load(resume_dir + "/config.resolved.yaml");
+  const auto options = hwnas::RetrainOptions::read(config);
+  config.check_unknown_keys();
+  const std::string arch_path = resume_dir.empty() ? args.value("arch") : resume_dir + "/arch.json";
+  const auto target = hwnas::ArchToTrain::read_json(arch_path);
+  const std::string dir = !resume_dir.empty() ? resume_dir
+                                              : args.value("out", options.output_dir + "/" + options.name);
+  hwnas::open_run_dir(dir, config.resolved_yaml());
+  if (resume_dir.empty()) hwnas::write_text_file(dir + "/arch.json", hwnas::read_text_file(arch_path));
+  const auto library = hwnas::CostLibrary::load(options.data_dir);
+  const auto result = hwnas::retrain(options, target, *library, dir, !resume_dir.empty());
+  spdlog::info("wrote {}/: config.resolved.yaml, arch.json, log.txt, metrics.csv, model.pt, result.json", dir);
+  std::cout << hwnas::arch_to_string(target.arch) << "\n" << result.brief_report() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const hwnas::InputError& e) {
+    std::cerr << "hwnas_train: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "hwnas_train: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,76 @@
+#pragma once
+// Retraining a found architecture from scratch (hwnas_train): the child net is built from the
+// same block code as the supernet, trained with SGD (nesterov, cosine, label smoothing, weight
+// decay) and standard CIFAR augmentation, evaluated on the test split every epoch, checkpointed
+// and resumable like the search. One YAML file describes the protocol:
+//
+//   name: retrain             # run folder <output.dir>/<name>/
+//   seed: 0
+//   device: cpu               # or cuda
+//   threads: 0
+//   data_dir: ""              # tables folder (for result.json's costs)
+//   data: {...}               # ImageDataOptions
+//   train: {...}              # RetrainTrainOptions
+//   output: {dir: runs}
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include "costmodels/cost_library.h"
+#include "search/image_data_options.h"
+
+namespace hwnas {
+
+class Config;
+class ConfigSection;
+
+struct RetrainTrainOptions {
+  int epochs = 300;
+  int batch_size = 128;
+  double lr = 0.05;  // SGD, cosine to 0 over all steps
+  double momentum = 0.9;
+  bool nesterov = true;
+  double weight_decay = 4e-5;
+  double label_smoothing = 0.1;
+  double grad_clip = 5.0;    // 0 = off
+  int eval_batches = 0;      // test batches per evaluation (0 = the whole test set)
+  int log_every = 50;
+  int stop_after_epochs = 0;  // > 0: stop (resumable) after this many epochs in this call
+
+  static RetrainTrainOptions read(const ConfigSection& section);
+  void validate() const;
+};
+
+struct RetrainOptions {
+  std::string name = "retrain";
+  int seed = 0;
+  std::string device = "cpu";
+  int threads = 0;
+  std::string data_dir;
+  std::string output_dir = "runs";
+  ImageDataOptions data;
+  RetrainTrainOptions train;
+
+  static RetrainOptions read(const Config& config);
+};
+
+// An architecture to retrain, as a search's arch.json gives it.
+struct ArchToTrain {
+  Arch arch;
+  std::string setting;  // fbnet LUT setting (fixes input size and classes); nb201: cifar10
+  static ArchToTrain read_json(const std::string& path);
+};
+
+struct RetrainResult {
+  double top1 = 0;          // test top-1 (%) after the last epoch
+  int epochs = 0;
+  double images_per_s = 0;  // training throughput of the last epoch
+  std::string brief_report() const;
+};
+
+// Trains in `run_dir`: metrics.csv, checkpoints/last.pt, model.pt (final weights) and
+// result.json (top-1, the arch's cost on every device/metric, FLOPs, params).
+RetrainResult retrain(const RetrainOptions& options, const ArchToTrain& target,
+                      const CostLibrary& library, const std::string& run_dir, bool resume);
+
+}  // namespace hwnas
