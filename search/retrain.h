@@ -10,7 +10,7 @@
 //   threads: 0
 //   data_dir: ""              # tables folder (for result.json's costs)
 //   data: {...}               # ImageDataOptions
-//   train: {...}              # RetrainTrainOptions
+//   train: {...}              # TrainLoopOptions (search/training_options.h)
 //   output: {dir: runs}
 #include <cmath>
 #include <memory>
@@ -18,28 +18,12 @@
 
 #include "costmodels/cost_library.h"
 #include "search/image_data_options.h"
+#include "search/training_options.h"
 
 namespace hwnas {
 
 class Config;
 class ConfigSection;
-
-struct RetrainTrainOptions {
-  int epochs = 300;
-  int batch_size = 128;
-  double lr = 0.05;  // SGD, cosine to 0 over all steps
-  double momentum = 0.9;
-  bool nesterov = true;
-  double weight_decay = 4e-5;
-  double label_smoothing = 0.1;
-  double grad_clip = 5.0;    // 0 = off
-  int eval_batches = 0;      // test batches per evaluation (0 = the whole test set)
-  int log_every = 50;
-  int stop_after_epochs = 0;  // > 0: stop (resumable) after this many epochs in this call
-
-  static RetrainTrainOptions read(const ConfigSection& section);
-  void validate() const;
-};
 
 struct RetrainOptions {
   std::string name = "retrain";
@@ -49,7 +33,7 @@ struct RetrainOptions {
   std::string data_dir;
   std::string output_dir = "runs";
   ImageDataOptions data;
-  RetrainTrainOptions train;
+  TrainLoopOptions train;
 
   static RetrainOptions read(const Config& config);
 };

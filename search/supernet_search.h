@@ -28,6 +28,7 @@
 #include "costmodels/cost_library.h"
 #include "search/cost_loss.h"
 #include "search/image_data_options.h"
+#include "search/training_options.h"
 
 namespace hwnas {
 
@@ -43,20 +44,12 @@ struct SupernetDataOptions : ImageDataOptions {
   void validate() const;
 };
 
-struct SupernetTrainOptions {
-  int epochs = 120;
-  int warmup_epochs = 30;     // weights only, before any architecture step
-  int batch_size = 128;
-  int steps_per_epoch = 0;    // 0 = one pass over the weight split
-  double lr = 0.05;           // SGD, cosine over all steps
-  double momentum = 0.9;
-  bool nesterov = true;
-  double weight_decay = 4e-5;
-  double label_smoothing = 0.1;
-  double grad_clip = 5.0;     // 0 = off
-  int eval_batches = 0;       // test batches for the per-epoch accuracy (0 = the whole test set)
-  int log_every = 50;         // progress line every N steps
-  int stop_after_epochs = 0;  // > 0: stop (resumable) once this many epochs are done this call
+// The supernet's training loop: the common options (search/training_options.h) with the search's
+// defaults, a weights-only warm-up and an optional fixed number of steps per epoch.
+struct SupernetTrainOptions : TrainLoopOptions {
+  SupernetTrainOptions() { epochs = 120; }
+  int warmup_epochs = 30;   // weights only, before any architecture step
+  int steps_per_epoch = 0;  // 0 = one pass over the weight split
 
   static SupernetTrainOptions read(const ConfigSection& section);
   void validate() const;

@@ -22,41 +22,19 @@ void SupernetDataOptions::validate() const {
 
 SupernetTrainOptions SupernetTrainOptions::read(const ConfigSection& s) {
   SupernetTrainOptions o;
-  o.epochs = s.get_int("epochs", o.epochs);
+  static_cast<TrainLoopOptions&>(o) = TrainLoopOptions::read(s, o);
   o.warmup_epochs = s.get_int("warmup_epochs", o.warmup_epochs);
-  o.batch_size = s.get_int("batch_size", o.batch_size);
   o.steps_per_epoch = s.get_int("steps_per_epoch", o.steps_per_epoch);
-  o.lr = s.get_double("lr", o.lr);
-  o.momentum = s.get_double("momentum", o.momentum);
-  o.nesterov = s.get_bool("nesterov", o.nesterov);
-  o.weight_decay = s.get_double("weight_decay", o.weight_decay);
-  o.label_smoothing = s.get_double("label_smoothing", o.label_smoothing);
-  o.grad_clip = s.get_double("grad_clip", o.grad_clip);
-  o.eval_batches = s.get_int("eval_batches", o.eval_batches);
-  o.log_every = s.get_int("log_every", o.log_every);
-  o.stop_after_epochs = s.get_int("stop_after_epochs", o.stop_after_epochs);
   s.validate([&] { o.validate(); });
   return o;
 }
 
 void SupernetTrainOptions::validate() const {
-  if (epochs < 1) throw InvalidOption("epochs", "must be >= 1");
   if (warmup_epochs < 0 || warmup_epochs >= epochs) {
     throw InvalidOption("warmup_epochs", "must be in 0..epochs-1 (" + std::to_string(epochs - 1) +
                                              "), so that some epochs search the architecture");
   }
-  if (batch_size < 1) throw InvalidOption("batch_size", "must be >= 1");
   if (steps_per_epoch < 0) throw InvalidOption("steps_per_epoch", "must be >= 0 (0 = one pass)");
-  if (!(lr > 0)) throw InvalidOption("lr", "must be > 0");
-  if (momentum < 0 || momentum >= 1) throw InvalidOption("momentum", "must be in [0, 1)");
-  if (weight_decay < 0) throw InvalidOption("weight_decay", "must be >= 0");
-  if (label_smoothing < 0 || label_smoothing >= 1) {
-    throw InvalidOption("label_smoothing", "must be in [0, 1)");
-  }
-  if (grad_clip < 0) throw InvalidOption("grad_clip", "must be >= 0 (0 = off)");
-  if (eval_batches < 0) throw InvalidOption("eval_batches", "must be >= 0 (0 = all)");
-  if (log_every < 1) throw InvalidOption("log_every", "must be >= 1");
-  if (stop_after_epochs < 0) throw InvalidOption("stop_after_epochs", "must be >= 0 (0 = off)");
 }
 
 SupernetStrategyOptions SupernetStrategyOptions::read(const ConfigSection& s) {
