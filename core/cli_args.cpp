@@ -1,5 +1,7 @@
 #include "core/cli_args.h"
 
+#include <iostream>
+
 #include "core/error.h"
 
 namespace hwnas {
@@ -67,6 +69,23 @@ std::string CliArgs::usage() const {
     out += left + " " + o.help + "\n";
   }
   return out;
+}
+
+int run_main(const std::string& program, int argc, char** argv,
+             int (*run)(int argc, const char* const* argv)) {
+  const auto print = [&](const std::string& message) {
+    const std::string prefix = program + ": ";
+    std::cerr << (message.rfind(prefix, 0) == 0 ? "" : prefix) << message << "\n";
+  };
+  try {
+    return run(argc, argv);
+  } catch (const InputError& e) {
+    print(e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    print(e.what());
+    return 1;
+  }
 }
 
 }  // namespace hwnas

@@ -35,4 +35,9 @@ class CliArgs {
   std::map<std::string, std::vector<std::string>> values_;
 };
 
+// The executables' main: runs `run`; a hwnas::InputError becomes one line "<program>: message"
+// on stderr and exit status 2, any other error one line and exit status 1 (the CLI contract).
+int run_main(const std::string& program, int argc, char** argv,
+             int (*run)(int argc, const char* const* argv));
+
 }  // namespace hwnas

@@ -115,14 +115,4 @@ int run(int argc, const char* const* argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const hwnas::InputError& e) {
-    std::cerr << "hwnas_analyze: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "hwnas_analyze: " << e.what() << "\n";
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return hwnas::run_main("hwnas_analyze", argc, argv, run); }

@@ -133,24 +133,4 @@ int run(int argc, const char* const* argv) {
 
 }  // namespace
 
-namespace {
-
-// One line on stderr; CliArgs messages already start with the program name.
-void print_error(const std::string& message) {
-  const std::string prefix = "hwnas_search: ";
-  std::cerr << (message.rfind(prefix, 0) == 0 ? "" : prefix) << message << "\n";
-}
-
-}  // namespace
-
-int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const hwnas::InputError& e) {
-    print_error(e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    print_error(e.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return hwnas::run_main("hwnas_search", argc, argv, run); }

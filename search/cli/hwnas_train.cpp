@@ -57,14 +57,4 @@ int run(int argc, const char* const* argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const hwnas::InputError& e) {
-    std::cerr << "hwnas_train: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "hwnas_train: " << e.what() << "\n";
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return hwnas::run_main("hwnas_train", argc, argv, run); }
