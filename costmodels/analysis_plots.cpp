@@ -1,7 +1,9 @@
 #include "costmodels/analysis_plots.h"
 
+#include <algorithm>
 #include <cmath>
 
+#include "core/error.h"
 #include "core/gnuplot.h"
 #include "core/strings.h"
 
@@ -52,6 +54,39 @@ std::vector<std::string> plot_complexity_bars(const std::string& dir, const std:
       " using ($1-0.2):2 with boxes lc rgb '#d62728' title 'FLOPs', '' using ($1+0.2):3 with "
       "boxes lc rgb '#1f77b4' title '#params'\n";
   return draw(dir, stem, script, {stem + ".dat"});
+}
+
+std::vector<std::string> plot_grouped_bars(const std::string& dir, const GroupedBars& bars) {
+  const size_t n_series = bars.series.size(), n_groups = bars.groups.size();
+  if (bars.values.size() != n_series) throw InputError("plot_grouped_bars: one row per series");
+  std::vector<std::vector<double>> data;  // x, then one column per series
+  for (size_t g = 0; g < n_groups; ++g) {
+    std::vector<double> row{double(g)};
+    for (size_t s = 0; s < n_series; ++s) row.push_back(bars.values[s].at(g));
+    data.push_back(row);
+  }
+  std::vector<std::string> columns{"group"};
+  columns.insert(columns.end(), bars.series.begin(), bars.series.end());
+  write_data_file(dir + "/" + bars.stem + ".dat", columns, data);
+  const double width = 0.8 / std::max<size_t>(n_series, 1);
+  std::string plot = "plot ";
+  static const char* kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
+  for (size_t s = 0; s < n_series; ++s) {
+    const double shift = (double(s) - (double(n_series) - 1) / 2) * width;
+    plot += std::string(s ? ", '' " : gnuplot_quote(bars.stem + ".dat") + " ") + "using ($1" +
+            (shift < 0 ? "" : "+") + format_double(shift) + "):" + std::to_string(s + 2) +
+            " with boxes lc rgb '" + kColours[s % 6] + "' title " + gnuplot_quote(bars.series[s]);
+  }
+  const std::string script =
+      png_terminal(std::max<int>(640, 90 * int(n_groups * n_series) + 200), 480) +
+      "set output " + gnuplot_quote(bars.stem + ".png") + "\n" +
+      "set title " + gnuplot_quote(bars.title) + "\n" +
+      "set ylabel " + gnuplot_quote(bars.y_label) + "\n" +
+      "set yrange [0:*]\nset grid ytics\nset key top left\n"
+      "set style fill solid 0.8 border -1\nset boxwidth " + format_double(width * 0.9) + "\n" +
+      "set xtics " + tic_list(bars.groups) + "\n" +
+      "set xrange [-0.6:" + std::to_string(n_groups) + "-0.4]\n" + plot + "\n";
+  return draw(dir, bars.stem, script, {bars.stem + ".dat"});
 }
 
 std::vector<std::string> plot_heatmap(const std::string& dir, const std::string& stem,

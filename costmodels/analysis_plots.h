@@ -13,6 +13,16 @@ std::vector<std::string> plot_complexity_bars(const std::string& dir, const std:
                                               const std::string& title,
                                               const std::vector<ComplexityCorrelation>& rows);
 
+// Grouped bars: one group per x label, one bar per series in each group (values[series][group];
+// NaN leaves a gap). Used for the device-specific search table (cost of each found arch per device).
+struct GroupedBars {
+  std::string stem, title, y_label;
+  std::vector<std::string> groups;  // x tic labels
+  std::vector<std::string> series;  // legend entries
+  std::vector<std::vector<double>> values;
+};
+std::vector<std::string> plot_grouped_bars(const std::string& dir, const GroupedBars& bars);
+
 // A k x k matrix in [-1, 1] as a labelled heatmap with the values printed in the cells.
 std::vector<std::string> plot_heatmap(const std::string& dir, const std::string& stem,
                                       const std::string& title,

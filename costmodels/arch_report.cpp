@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/paths.h"
 #include "core/strings.h"
 
 namespace hwnas {
@@ -16,7 +17,7 @@ ArchReport make_arch_report(const CostLibrary& library, const Arch& arch,
   report.space = arch.space;
   report.setting = setting;
   report.arch = arch;
-  for (const CostKey& key : keys.empty() ? library.keys(arch.space) : keys) {
+  for (const CostKey& key : keys.empty() ? library.keys(arch.space, setting) : keys) {
     const auto model = library.model(arch.space, setting, key);
     ArchReport::Cost cost{key, std::nullopt, ""};
     try {
@@ -114,6 +115,23 @@ std::string ArchReport::to_json(int indent) const {
     j["accuracy"] = acc;
   }
   return j.dump(indent);
+}
+
+ArchFile ArchFile::read(const std::string& path) {
+  try {
+    const auto j = nlohmann::json::parse(read_text_file(path));
+    ArchFile file;
+    const Space space = parse_space(j.at("space").get<std::string>());
+    file.setting = j.at("setting").get<std::string>();
+    file.arch = Arch{space, j.at(space == Space::FBNet ? "op_idx_list" : "ops").get<std::vector<int>>()};
+    validate(file.arch);
+    return file;
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path + ": not an arch.json of hwnas (" + e.what() +
+                     "); expected space, setting and op_idx_list (fbnet) or ops (nb201)");
+  } catch (const InputError& e) {
+    throw InputError(path + ": " + e.what());
+  }
 }
 
 }  // namespace hwnas

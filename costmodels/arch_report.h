@@ -41,6 +41,14 @@ struct ArchReport {
 ArchReport make_arch_report(const CostLibrary& library, const Arch& arch,
                             const std::string& setting, const std::vector<CostKey>& keys = {});
 
+// An architecture saved by a search or a retrain (arch.json, result.json): the arch and the dataset
+// setting its costs belong to. InputError naming the file when it is not such a file.
+struct ArchFile {
+  Arch arch;
+  std::string setting;  // fbnet LUT setting (fixes input size and classes); nb201: cifar10
+  static ArchFile read(const std::string& path);
+};
+
 // The command-line forms: FBNet names or indices; NB201 index or string.
 Arch parse_arch_argument(const CostLibrary& library, Space space, const std::string& text);
 

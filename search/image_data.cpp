@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 
@@ -114,8 +115,26 @@ ImageSet make_synthetic_images(int64_t count, int num_classes, int image_size, u
   return set;
 }
 
+namespace {
+
+// Cutout (DeVries & Taylor 2017): zero a side x side square centred anywhere in the image, clipped
+// at the borders, so the square may cover less than side^2 pixels. Zero is the mean after
+// normalisation, as in the reference implementation which cuts after normalising.
+at::Tensor cut_out(at::Tensor image, int side, std::mt19937_64& rng) {
+  const int64_t h = image.size(1), w = image.size(2);
+  std::uniform_int_distribution<int64_t> cy(0, h - 1), cx(0, w - 1);
+  const int64_t y = cy(rng), x = cx(rng);
+  const int64_t y0 = std::max<int64_t>(0, y - side / 2), y1 = std::min<int64_t>(h, y + (side + 1) / 2);
+  const int64_t x0 = std::max<int64_t>(0, x - side / 2), x1 = std::min<int64_t>(w, x + (side + 1) / 2);
+  image = image.clone();
+  image.narrow(1, y0, y1 - y0).narrow(2, x0, x1 - x0).zero_();
+  return image;
+}
+
+}  // namespace
+
 at::Tensor make_image_batch(const ImageSet& set, const std::vector<int64_t>& indices, bool augment,
-                            std::mt19937_64& rng) {
+                            std::mt19937_64& rng, int cutout) {
   const auto index = at::from_blob(const_cast<int64_t*>(indices.data()),
                                     {static_cast<int64_t>(indices.size())}, at::kLong);
   at::Tensor x = set.images.index_select(0, index).to(at::kFloat).div_(255.0);
@@ -136,6 +155,7 @@ at::Tensor make_image_batch(const ImageSet& set, const std::vector<int64_t>& ind
     const int dy = offset(rng), dx = offset(rng);
     at::Tensor crop = padded[i].narrow(1, dy, h).narrow(2, dx, w);
     if (flip(rng)) crop = crop.flip({2});
+    if (cutout > 0) crop = cut_out(crop, cutout, rng);
     crops.push_back(crop);
   }
   return at::stack(crops);

@@ -37,10 +37,11 @@ TrainTestSets load_image_sets(const ImageDataOptions& options, int seed);
 // A learnable generated set: each class has its own colour and stripe pattern, plus noise.
 ImageSet make_synthetic_images(int64_t count, int num_classes, int image_size, uint64_t seed);
 
-// Normalised float batch [B, 3, H, W] of `indices`, augmented when `augment` (the crop offsets
-// and flips come from `rng`, so a saved rng state replays the same batches).
+// Normalised float batch [B, 3, H, W] of `indices`, augmented when `augment` (the crop offsets,
+// flips and cutout squares come from `rng`, so a saved rng state replays the same batches).
+// `cutout` > 0 also zeroes a cutout x cutout square per image (augmented batches only).
 at::Tensor make_image_batch(const ImageSet& set, const std::vector<int64_t>& indices,
-                            bool augment, std::mt19937_64& rng);
+                            bool augment, std::mt19937_64& rng, int cutout = 0);
 at::Tensor batch_labels(const ImageSet& set, const std::vector<int64_t>& indices);
 
 }  // namespace hwnas

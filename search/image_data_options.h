@@ -13,6 +13,7 @@ struct ImageDataOptions {
   int64_t train_limit = 0;  // use the first N training images (0 = all)
   int64_t test_limit = 0;   // evaluate on the first N test images (0 = all)
   bool augment = true;      // pad-4 random crop + horizontal flip
+  int cutout = 0;           // with augment: side of a zeroed square (Cutout; 16 for CIFAR), 0 = off
   int synthetic_size = 256;    // synthetic: number of training images (test gets a quarter)
   int synthetic_classes = 10;  // synthetic: 10 or 100
 

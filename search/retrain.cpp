@@ -23,7 +23,7 @@ namespace {
 
 enum Stream { kDataOrder = 0, kAugment = 1 };
 
-Supernet build_child(const ArchToTrain& target, int num_classes) {
+Supernet build_child(const ArchFile& target, int num_classes) {
   SupernetOptions options;
   options.space = target.arch.space;
   options.fixed_arch = target.arch;
@@ -42,7 +42,7 @@ Supernet build_child(const ArchToTrain& target, int num_classes) {
 
 }  // namespace
 
-RetrainResult retrain(const RetrainOptions& o, const ArchToTrain& target, const CostLibrary& library,
+RetrainResult retrain(const RetrainOptions& o, const ArchFile& target, const CostLibrary& library,
                       const std::string& run_dir, bool resume) {
   const torch::Device device(o.device == "cuda" ? torch::kCUDA : torch::kCPU);
   if (device.is_cuda() && !torch::cuda::is_available()) {
@@ -88,7 +88,8 @@ RetrainResult retrain(const RetrainOptions& o, const ArchToTrain& target, const 
     for (int step = 0; step < steps; ++step) {
       set_cosine_lr(sgd, o.train.lr, (static_cast<double>(epoch) * steps + step) / (o.train.epochs * steps));
       const auto idx = batches.next();
-      const auto x = make_image_batch(data.train, idx, o.data.augment, augment_rng).to(device);
+      const auto x =
+          make_image_batch(data.train, idx, o.data.augment, augment_rng, o.data.cutout).to(device);
       const auto y = batch_labels(data.train, idx).to(device);
       drop_gradients(parameters);
       const auto logits = net->forward(x);

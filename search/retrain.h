@@ -9,6 +9,7 @@
 //   device: cpu               # or cuda
 //   threads: 0
 //   data_dir: ""              # tables folder (for result.json's costs)
+//   cost_tables: []           # extra LUT files (profiled/fitted devices)
 //   data: {...}               # ImageDataOptions
 //   train: {...}              # TrainLoopOptions (search/training_options.h)
 //   output: {dir: runs}
@@ -16,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "costmodels/arch_report.h"
 #include "costmodels/cost_library.h"
 #include "search/image_data_options.h"
 #include "search/training_options.h"
@@ -30,19 +32,12 @@ struct RetrainOptions {
   int seed = 0;
   std::string device = "cpu";
   int threads = 0;
-  std::string data_dir;
+  CostTablesOptions tables;  // data_dir, cost_tables
   std::string output_dir = "runs";
   ImageDataOptions data;
   TrainLoopOptions train;
 
   static RetrainOptions read(const Config& config);
-};
-
-// An architecture to retrain, as a search's arch.json gives it.
-struct ArchToTrain {
-  Arch arch;
-  std::string setting;  // fbnet LUT setting (fixes input size and classes); nb201: cifar10
-  static ArchToTrain read_json(const std::string& path);
 };
 
 struct RetrainResult {
@@ -54,7 +49,7 @@ struct RetrainResult {
 
 // Trains in `run_dir`: metrics.csv, checkpoints/last.pt, model.pt (final weights) and
 // result.json (top-1, the arch's cost on every device/metric, FLOPs, params).
-RetrainResult retrain(const RetrainOptions& options, const ArchToTrain& target,
+RetrainResult retrain(const RetrainOptions& options, const ArchFile& target,
                       const CostLibrary& library, const std::string& run_dir, bool resume);
 
 }  // namespace hwnas

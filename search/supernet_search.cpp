@@ -358,14 +358,16 @@ class Trainer {
       // training them would be wasted time.
       if (o_.cost.use_ce) {
         const auto idx = weight_batches.next();
-        const auto x = make_image_batch(data_.train, idx, o_.data.augment, augment_rng).to(device_);
+        const auto x = make_image_batch(data_.train, idx, o_.data.augment, augment_rng, o_.data.cutout)
+                           .to(device_);
         const auto y = batch_labels(data_.train, idx).to(device_);
         weight_step(x, y, epoch, static_cast<int64_t>(epoch) * steps_per_epoch_ + step, arch_rng,
                     stats);
       }
       if (searching && (step + 1) % o_.strategy.arch_every == 0) {
         const auto aidx = arch_batches.next();
-        const auto ax = make_image_batch(data_.train, aidx, o_.data.augment, augment_rng).to(device_);
+        const auto ax = make_image_batch(data_.train, aidx, o_.data.augment, augment_rng, o_.data.cutout)
+                            .to(device_);
         const auto ay = batch_labels(data_.train, aidx).to(device_);
         expected = is_dnas() ? dnas_arch_step(ax, ay, epoch, arch_rng, stats)
                              : proxyless_arch_step(ax, ay, arch_rng, stats);

@@ -43,12 +43,12 @@ int run(int argc, const char* const* argv) {
   const auto options = hwnas::RetrainOptions::read(config);
   config.check_unknown_keys();
   const std::string arch_path = resume_dir.empty() ? args.value("arch") : resume_dir + "/arch.json";
-  const auto target = hwnas::ArchToTrain::read_json(arch_path);
+  const auto target = hwnas::ArchFile::read(arch_path);
   const std::string dir = !resume_dir.empty() ? resume_dir
                                               : args.value("out", options.output_dir + "/" + options.name);
   hwnas::open_run_dir(dir, config.resolved_yaml());
   if (resume_dir.empty()) hwnas::write_text_file(dir + "/arch.json", hwnas::read_text_file(arch_path));
-  const auto library = hwnas::CostLibrary::load(options.data_dir);
+  const auto library = options.tables.load();
   const auto result = hwnas::retrain(options, target, *library, dir, !resume_dir.empty());
   spdlog::info("wrote {}/: config.resolved.yaml, arch.json, log.txt, metrics.csv, model.pt, result.json", dir);
   std::cout << hwnas::arch_to_string(target.arch) << "\n" << result.brief_report() << "\n";

@@ -46,7 +46,7 @@ TEST(Retrain, WritesResultWithTheTablesCostsAndResumesExactly) {
   write_text_file(dir + "/arch.json",
                   R"({"space": "fbnet", "setting": "cifar10", "op_idx_list": )"
                   "[8,8,1,8,4,8,8,8,1,4,1,4,8,8,8,8,8,8,4,8,4,8]}");
-  const auto target = ArchToTrain::read_json(dir + "/arch.json");
+  const auto target = ArchFile::read(dir + "/arch.json");
   const auto whole = retrain(tiny_options(), target, library(), dir + "/whole", false);
   EXPECT_EQ(whole.epochs, 3);
   const auto result = nlohmann::json::parse(read_text_file(dir + "/whole/result.json"));
@@ -65,7 +65,7 @@ TEST(Retrain, WritesResultWithTheTablesCostsAndResumesExactly) {
 TEST(Retrain, Nb201ChildTrains) {
   const std::string dir = temp_dir();
   write_text_file(dir + "/arch.json", R"({"space": "nb201", "setting": "cifar10", "ops": [3,1,0,2,4,1]})");
-  const auto r = retrain(tiny_options(), ArchToTrain::read_json(dir + "/arch.json"), library(),
+  const auto r = retrain(tiny_options(), ArchFile::read(dir + "/arch.json"), library(),
                          dir + "/run", false);
   EXPECT_EQ(r.epochs, 3);
   const auto result = nlohmann::json::parse(read_text_file(dir + "/run/result.json"));
@@ -76,10 +76,10 @@ TEST(Retrain, Nb201ChildTrains) {
 TEST(Retrain, BadArchJsonIsNamed) {
   const std::string dir = temp_dir();
   write_text_file(dir + "/a.json", R"({"space": "fbnet", "setting": "cifar10", "op_idx_list": [1,2]})");
-  EXPECT_EQ(testing::error_of([&] { ArchToTrain::read_json(dir + "/a.json"); }),
+  EXPECT_EQ(testing::error_of([&] { ArchFile::read(dir + "/a.json"); }),
             dir + "/a.json: fbnet architecture has 2 choices, expected 22");
   write_text_file(dir + "/b.json", R"({"space": "fbnet"})");
-  EXPECT_NE(testing::error_of([&] { ArchToTrain::read_json(dir + "/b.json"); })
+  EXPECT_NE(testing::error_of([&] { ArchFile::read(dir + "/b.json"); })
                 .find("not an arch.json of hwnas"),
             std::string::npos);
   std::filesystem::remove_all(dir);
