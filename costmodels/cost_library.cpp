@@ -1,18 +1,71 @@
 #include "costmodels/cost_library.h"
 
+#include "core/config.h"
 #include "core/error.h"
 #include "core/paths.h"
 #include "core/strings.h"
 
 namespace hwnas {
 
-std::shared_ptr<const CostLibrary> CostLibrary::load(const std::string& dir) {
+CostTablesOptions CostTablesOptions::read(const ConfigSection& root) {
+  CostTablesOptions o;
+  o.data_dir = root.get_string("data_dir", o.data_dir);
+  o.extra_tables = root.get_strings("cost_tables", o.extra_tables);
+  return o;
+}
+
+std::shared_ptr<const CostLibrary> CostTablesOptions::load() const {
+  return CostLibrary::load(data_dir, extra_tables);
+}
+
+std::shared_ptr<const CostLibrary> CostLibrary::load(const std::string& dir,
+                                                     const std::vector<std::string>& extra_tables) {
   auto library = std::make_shared<CostLibrary>();
   library->dir_ = dir.empty() ? data_dir() : dir;
   library->fbnet_ = FbnetLut::load(library->dir_ + "/hw-nas-bench/fbnet_lut.json");
   library->nb201_ = std::make_shared<const Nb201Tables>(
       Nb201Tables::load(Nb201Tables::default_files(library->dir_)));
+  for (const auto& path : extra_tables) {
+    FbnetLut extra = FbnetLut::load(path);
+    for (const CostKey& key : extra.keys()) {
+      for (const FbnetLut* other : library->all_fbnet_luts()) {
+        if (other->has(key)) {
+          throw InputError(path + ": metric '" + key.to_string() + "' is already defined by " +
+                           other->file() + "; give the profiled or fitted device another name");
+        }
+      }
+    }
+    library->extra_fbnet_.push_back(std::move(extra));
+  }
   return library;
+}
+
+std::vector<const FbnetLut*> CostLibrary::all_fbnet_luts() const {
+  std::vector<const FbnetLut*> luts{&fbnet_};
+  for (const auto& extra : extra_fbnet_) luts.push_back(&extra);
+  return luts;
+}
+
+const FbnetLut& CostLibrary::fbnet_lut_of(const CostKey& key) const {
+  for (const FbnetLut* lut : all_fbnet_luts()) {
+    if (lut->has(key)) return *lut;
+  }
+  std::string known;
+  for (const auto& k : keys(Space::FBNet)) known += (known.empty() ? "" : ", ") + k.to_string();
+  throw InputError("fbnet has no metric '" + key.to_string() + "' in " + fbnet_.file() +
+                   (extra_fbnet_.empty() ? "" : " or the extra tables") + "; known: " + known);
+}
+
+DeviceInfo CostLibrary::device_info(const std::string& device) const {
+  for (const auto& extra : extra_fbnet_) {
+    for (const CostKey& key : extra.keys()) {
+      if (key.device != device) continue;
+      const DeviceSource source = extra.source() == "fitted" ? DeviceSource::Fitted : DeviceSource::Profiled;
+      const std::string what = extra.description().empty() ? "user table" : extra.description();
+      return {device, what + " [" + extra.file() + "]", source};
+    }
+  }
+  return describe_device(device);
 }
 
 std::vector<std::string> CostLibrary::settings(Space space) const {
@@ -24,8 +77,15 @@ std::vector<std::string> CostLibrary::settings(Space space) const {
   return names;
 }
 
-std::vector<CostKey> CostLibrary::keys(Space space) const {
-  if (space == Space::FBNet) return fbnet_.keys();
+std::vector<CostKey> CostLibrary::keys(Space space, const std::string& setting) const {
+  if (space == Space::FBNet) {
+    std::vector<CostKey> keys;
+    for (const FbnetLut* lut : all_fbnet_luts()) {
+      if (!setting.empty() && !lut->has_setting(parse_fbnet_setting(setting))) continue;
+      keys.insert(keys.end(), lut->keys().begin(), lut->keys().end());
+    }
+    return keys;
+  }
   std::vector<CostKey> keys;
   for (const auto& column : nb201_->columns()) keys.push_back(column.key);
   return keys;
@@ -35,7 +95,8 @@ std::unique_ptr<CostModel> CostLibrary::model(Space space, const std::string& se
                                               const CostKey& key) const {
   if (space == Space::FBNet) {
     const FbnetSetting s = parse_fbnet_setting(setting);
-    return std::make_unique<FbnetCostModel>(fbnet_.table(s, key), s, key, fbnet_.file());
+    const FbnetLut& lut = fbnet_lut_of(key);
+    return std::make_unique<FbnetCostModel>(lut.table(s, key), s, key, lut.file());
   }
   if (to_lower(setting) != "cifar10") {
     throw InputError("nb201 costs exist for the cifar10 setting only, not '" + setting +
@@ -47,7 +108,7 @@ std::unique_ptr<CostModel> CostLibrary::model(Space space, const std::string& se
 std::vector<std::unique_ptr<CostModel>> CostLibrary::all_models(Space space,
                                                                 const std::string& setting) const {
   std::vector<std::unique_ptr<CostModel>> models;
-  for (const CostKey& key : keys(space)) models.push_back(model(space, setting, key));
+  for (const CostKey& key : keys(space, setting)) models.push_back(model(space, setting, key));
   return models;
 }
 

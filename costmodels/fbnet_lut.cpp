@@ -50,7 +50,16 @@ FbnetLut FbnetLut::parse(const std::string& json_text, const std::string& file_n
     throw DataError(file_name + ": expected an object of metric -> {op_key: cost}");
   }
   for (const auto& [metric_name, ops] : root.items()) {
-    if (metric_name == "metadata") continue;  // written by hwnas_profile, not a metric
+    if (metric_name == "metadata") {  // written by hwnas_profile and hwnas_fit, not a metric
+      if (!ops.is_object()) throw DataError(file_name + ": 'metadata' should be an object");
+      const auto text = [&](const char* field) {
+        const auto it = ops.find(field);
+        return it != ops.end() && it->is_string() ? it->get<std::string>() : std::string();
+      };
+      lut.source_ = text("source");
+      lut.description_ = text("description");
+      continue;
+    }
     CostKey key;
     try {
       key = parse_cost_key(metric_name);

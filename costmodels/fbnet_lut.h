@@ -36,6 +36,10 @@ class FbnetLut {
   static FbnetLut load(const std::string& path);
 
   const std::string& file() const { return file_; }
+  // From the file's optional "metadata" object (hwnas_profile, hwnas_fit): its "source"
+  // ("profiled", "fitted"; "" without metadata) and "description".
+  const std::string& source() const { return source_; }
+  const std::string& description() const { return description_; }
   const std::vector<CostKey>& keys() const { return keys_; }  // in file order
   bool has(const CostKey& key) const;
   bool has_setting(FbnetSetting setting) const;
@@ -46,6 +50,7 @@ class FbnetLut {
 
  private:
   std::string file_;
+  std::string source_, description_;
   std::vector<CostKey> keys_;
   std::map<std::string, std::map<std::string, double>> entries_;  // metric -> op_key -> value
   std::map<std::pair<int, std::string>, FbnetCostTable> tables_;  // (setting, metric) -> table

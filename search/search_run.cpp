@@ -20,7 +20,7 @@ SearchRun SearchRun::from_config(const Config& config,
   o.name = root.get_string("name", o.name);
   o.seed = root.get_int("seed", o.seed);
   o.space = root.get_choice("space", o.space, {"nb201"});
-  o.data_dir = root.get_string("data_dir", o.data_dir);
+  o.tables = CostTablesOptions::read(root);
   root.validate([&] {
     if (o.name.empty() || o.name.find('/') != std::string::npos) {
       throw InvalidOption("name", "must be a non-empty folder name without '/'");
@@ -51,7 +51,7 @@ SearchRun SearchRun::from_config(const Config& config,
   o.history = output.get_bool("history", o.history);
   config.check_unknown_keys();
 
-  run.library_ = library ? std::move(library) : CostLibrary::load(o.data_dir);
+  run.library_ = library ? std::move(library) : o.tables.load();
   // Metric names are placed in the config before the evaluator sees them.
   const auto check_metric = [&run](const ConfigSection& section, const std::string& key,
                                    const std::string& name) {

@@ -6,6 +6,7 @@
 //   seed: 0                 # the run's seed (--seeds runs many)
 //   space: nb201            # the tabular space (the only one with accuracies)
 //   data_dir: ""            # tables folder; "" = $HWNAS_DATA_DIR or the built-in data/
+//   cost_tables: []         # extra LUT files (profiled/fitted devices; costmodels/cost_library.h)
 //   objective: {...}        # search/objective.h
 //   budget: {...}           # search/search_context.h (queries, train_seconds, time_model)
 //   strategy: {type: ...}   # search/strategy.h and each strategy's options
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "costmodels/cost_library.h"
 #include "search/search_result.h"
 #include "search/strategy.h"
 
@@ -27,7 +29,7 @@ struct RunOptions {
   std::string name = "search";
   int seed = 0;
   std::string space = "nb201";
-  std::string data_dir;
+  CostTablesOptions tables;         // data_dir, cost_tables
   std::string output_dir = "runs";  // output.dir
   bool plot = true;                 // output.plot: PNGs through gnuplot when it is installed
   bool history = true;              // output.history: metrics.csv with every query

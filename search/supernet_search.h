@@ -10,6 +10,7 @@
 //   space: fbnet              # fbnet | nb201
 //   setting: ""               # fbnet cost setting; "" = from the data set (cifar10/cifar100)
 //   data_dir: ""              # tables folder
+//   cost_tables: []           # extra LUT files: profiled/fitted devices to target
 //   data: {...}               # SupernetDataOptions
 //   train: {...}              # SupernetTrainOptions
 //   strategy: {type: proxylessnas | fbnet_dnas, ...}   # SupernetStrategyOptions
@@ -77,7 +78,7 @@ struct SupernetSearchOptions {
   int threads = 0;
   Space space = Space::FBNet;
   std::string setting;  // fbnet cost setting; "" = from the data set
-  std::string data_dir;
+  CostTablesOptions tables;  // data_dir, cost_tables
   std::string output_dir = "runs";
   SupernetDataOptions data;
   SupernetTrainOptions train;

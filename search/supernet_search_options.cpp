@@ -79,7 +79,7 @@ SupernetSearchOptions SupernetSearchOptions::read(const Config& config) {
   if (o.threads < 0) root.fail("threads", "must be >= 0 (0 = all cores)");
   o.space = parse_space(root.get_choice("space", "fbnet", {"fbnet", "nb201"}));
   o.setting = root.get_string("setting", o.setting);
-  o.data_dir = root.get_string("data_dir", o.data_dir);
+  o.tables = CostTablesOptions::read(root);
   o.output_dir = root.child("output").get_string("dir", o.output_dir);
   o.data = SupernetDataOptions::read(root.child("data"));
   o.train = SupernetTrainOptions::read(root.child("train"));

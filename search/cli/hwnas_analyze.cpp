@@ -6,8 +6,9 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/strings.h"
-#include "costmodels/analysis.h"
 #include "core/cli_args.h"
+#include "costmodels/analysis.h"
+#include "costmodels/device_comparison.h"
 
 namespace {
 
@@ -77,6 +78,34 @@ hwnas::AnalysisOptions options_from(const hwnas::CliArgs& args) {
   return o;
 }
 
+// --compare TARGET=DIR[,DIR...] (repeated): the device-specific search table of the found archs.
+int run_comparison(const hwnas::CliArgs& args) {
+  std::vector<std::pair<hwnas::CostKey, std::vector<std::string>>> rows;
+  for (const auto& spec : args.values("compare")) {
+    const auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+      throw hwnas::InputError("--compare '" + spec +
+                              "': expected TARGET_METRIC=RUN_DIR[,RUN_DIR...], e.g. "
+                              "edgegpu_latency=runs/table5/retrain-edgegpu");
+    }
+    const std::string dir_list = spec.substr(eq + 1);  // split returns views into it
+    std::vector<std::string> dirs;
+    for (auto dir : hwnas::split(dir_list, ',')) dirs.emplace_back(dir);
+    rows.emplace_back(hwnas::parse_cost_key(spec.substr(0, eq)), dirs);
+  }
+  std::vector<hwnas::CostKey> columns;
+  if (args.has("columns")) {
+    for (const auto& name : list_values(args, "columns", "")) columns.push_back(hwnas::parse_cost_key(name));
+  }
+  const auto library = hwnas::CostLibrary::load(args.value("data-dir"), args.values("cost-table"));
+  const auto table = hwnas::compare_found_archs(*library, rows, columns);
+  const std::string out = args.value("out", "runs/comparison");
+  const auto files = table.write(out, args.value("name", "comparison"));
+  std::cout << table.to_markdown() << "\n" << hwnas::join(files, ", ") << " written to " << out
+            << "/\n";
+  return 0;
+}
+
 int run(int argc, const char* const* argv) {
   hwnas::CliArgs args(
       "hwnas_analyze",
@@ -85,7 +114,8 @@ int run(int argc, const char* const* argv) {
       "examples:\n"
       "  hwnas_analyze                                   (everything into runs/analysis/)\n"
       "  hwnas_analyze --space nb201 --dataset cifar100 --highlight raspi4_latency\n"
-      "  hwnas_analyze --space fbnet --fbnet-settings cifar100 --samples 2000 --no-plots",
+      "  hwnas_analyze --space fbnet --fbnet-settings cifar100 --samples 2000 --no-plots\n"
+      "  hwnas_analyze --compare edgegpu_latency=runs/a --compare fpga_latency=runs/b --name table5",
       {{"out", true, "run folder (default runs/analysis)"},
        {"space", true, "nb201, fbnet or all (default; comma-separated or repeated)"},
        {"analysis", true, "complexity, cross, pareto or all (default)"},
@@ -96,7 +126,12 @@ int run(int argc, const char* const* argv) {
        {"dataset", true, "nb201 accuracy for the Pareto fronts: cifar10 (default), cifar100, ImageNet16-120"},
        {"highlight", true, "metric whose Pareto set is marked on the others' plots (default edgegpu_latency)"},
        {"no-plots", false, "skip the gnuplot PNGs"},
+       {"compare", true, "TARGET_METRIC=RUN_DIR[,RUN_DIR...]: table the archs found for each target "
+                         "(top-1 from result.json, costs from the tables); repeat per target"},
+       {"columns", true, "with --compare: metrics to show (default: the targets)"},
+       {"name", true, "with --compare: file stem of the .md/.csv/.png (default comparison)"},
        {"data-dir", true, "folder of the tables (default: $HWNAS_DATA_DIR or the built-in data/)"},
+       {"cost-table", true, "an extra LUT file (hwnas_profile, hwnas_fit) adding its devices (repeatable)"},
        {"log-level", true, "debug, info, warn (default), error"}});
   args.parse(argc, argv);
   hwnas::setup_logging(args.value("log-level", "warn"));
@@ -104,9 +139,10 @@ int run(int argc, const char* const* argv) {
     std::cout << args.usage();
     return 0;
   }
+  if (args.has("compare")) return run_comparison(args);
   const hwnas::AnalysisOptions options = options_from(args);
   options.validate();
-  const auto library = hwnas::CostLibrary::load(args.value("data-dir"));
+  const auto library = hwnas::CostLibrary::load(args.value("data-dir"), args.values("cost-table"));
   const hwnas::AnalysisReport report = hwnas::run_analysis(*library, options);
   std::cout << report.markdown << "\n" << report.files.size() << " files written to "
             << options.out_dir << "/ (report.md holds the tables above)\n";

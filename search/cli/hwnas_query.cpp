@@ -20,7 +20,7 @@ std::string list_everything(const hwnas::CostLibrary& library) {
            std::to_string(s.num_choices) + " choices (" + hwnas::join(s.choice_names, ", ") + ")\n";
     out += "  settings: " + hwnas::join(library.settings(space), ", ") + "\n  metrics:\n";
     for (const auto& key : library.keys(space)) {
-      const auto info = hwnas::describe_device(key.device);
+      const auto info = library.device_info(key.device);
       std::string coverage;
       if (space == hwnas::Space::NB201) {
         const auto& column = library.nb201().column(key);
@@ -50,6 +50,7 @@ int run(int argc, const char* const* argv) {
        {"json", false, "machine-readable output"},
        {"list", false, "list spaces, settings, devices and metrics"},
        {"data-dir", true, "folder of the tables (default: $HWNAS_DATA_DIR or the built-in data/)"},
+       {"cost-table", true, "an extra LUT file (hwnas_profile, hwnas_fit) adding its devices (repeatable)"},
        {"log-level", true, "debug, info, warn (default), error"}});
   args.parse(argc, argv);
   hwnas::setup_logging(args.value("log-level", "warn"));
@@ -57,7 +58,7 @@ int run(int argc, const char* const* argv) {
     std::cout << args.usage();
     return 0;
   }
-  const auto library = hwnas::CostLibrary::load(args.value("data-dir"));
+  const auto library = hwnas::CostLibrary::load(args.value("data-dir"), args.values("cost-table"));
   if (args.has("list")) {
     std::cout << list_everything(*library);
     return 0;

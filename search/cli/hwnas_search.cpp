@@ -48,7 +48,7 @@ int run_supernet(const hwnas::Config& config, const hwnas::CliArgs& args, const 
   hwnas::open_run_dir(dir, config.resolved_yaml());
   spdlog::info("hwnas_search {} -> {}", resume_dir.empty() ? "--config " + args.value("config")
                                                            : "--resume " + resume_dir, dir);
-  const auto library = hwnas::CostLibrary::load(options.data_dir);
+  const auto library = options.tables.load();
   const auto result = hwnas::SupernetSearch(options, library).run(dir, !resume_dir.empty());
   spdlog::info("wrote {}/: config.resolved.yaml, log.txt, metrics.csv, arch.json, checkpoints/", dir);
   std::cout << result.brief_report() << "\n";
