@@ -1,9 +1,8 @@
 #include "supernet/supernet.h"
 
-#include <torch/nn/functional/pooling.h>
-
 #include "core/error.h"
 #include "supernet/candidate_ops.h"
+#include "supernet/fbnet_fixed_parts.h"
 
 namespace hwnas {
 
@@ -92,15 +91,13 @@ MixedOp SupernetImpl::make_slot(int slot,
 void SupernetImpl::build_fbnet() {
   const FbnetMacro& m = fbnet_macro(options_.fbnet_setting);
   options_.num_classes = m.num_classes;
-  stem_ = torch::nn::AnyModule(register_module(
-      "stem", ConvBnRelu(3, m.stem_channels, 3, m.stem_stride, 1, 1, /*relu=*/true)));
+  stem_ = torch::nn::AnyModule(register_module("stem", make_fbnet_stem(m)));
   body_ = register_module("body", torch::nn::ModuleList());
   for (int l = 0; l < kFbnetLayers; ++l) {
     body_->push_back(make_slot(l, [&](int op) { return make_fbnet_candidate(op, m.layers[l]); }));
   }
-  head_ = torch::nn::AnyModule(register_module(
-      "head", ConvBnRelu(m.layers.back().cout, m.head_channels, 1, 1, 0, 1, /*relu=*/true)));
-  classifier_ = register_module("classifier", torch::nn::Linear(m.head_channels, m.num_classes));
+  head_ = torch::nn::AnyModule(register_module("head", make_fbnet_head(m)));
+  classifier_ = register_module("classifier", make_fbnet_classifier(m));
 }
 
 void SupernetImpl::build_nb201() {
@@ -132,10 +129,7 @@ void SupernetImpl::build_nb201() {
 torch::Tensor SupernetImpl::forward(const torch::Tensor& images) {
   auto x = options_.space == Space::FBNet ? forward_fbnet(stem_.forward(images))
                                           : forward_nb201(stem_.forward(images));
-  x = head_.forward(x);
-  x = torch::nn::functional::adaptive_avg_pool2d(
-      x, torch::nn::functional::AdaptiveAvgPool2dFuncOptions({1, 1})).flatten(1);
-  return classifier_->forward(x);
+  return classifier_->forward(global_avg_pool(head_.forward(x)));
 }
 
 torch::Tensor SupernetImpl::forward_fbnet(const torch::Tensor& x) {

@@ -1,0 +1,167 @@
+// hwnas_profile: build an FBNet latency table on this machine (HW-NAS-Bench's protocol), validate
+// it against whole networks, compare this machine with the published NB201 devices; or time one
+// found architecture against such a table.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "core/cli_args.h"
+#include "core/error.h"
+#include "core/logging.h"
+#include "core/run_dir.h"
+#include "core/strings.h"
+#include "costmodels/arch_report.h"
+#include "costmodels/cost_library.h"
+#include "costmodels/fbnet_lut.h"
+#include "supernet/profile_io.h"
+#include "supernet/profiler.h"
+
+namespace {
+
+int int_option(const hwnas::CliArgs& args, const std::string& name, int fallback) {
+  if (!args.has(name)) return fallback;
+  int value = 0;
+  if (!hwnas::parse_int(args.value(name), value)) {
+    throw hwnas::InputError("hwnas_profile: --" + name + " '" + args.value(name) +
+                            "' is not an integer");
+  }
+  return value;
+}
+
+// Explicit flags over `base` (the defaults, or the settings a LUT was measured with).
+hwnas::MeasureOptions measure_options(const hwnas::CliArgs& args, hwnas::MeasureOptions base) {
+  base.device = args.value("device", base.device);
+  base.threads = int_option(args, "threads", base.threads);
+  base.batch_size = int_option(args, "batch", base.batch_size);
+  base.warmup = int_option(args, "warmup", base.warmup);
+  base.repetitions = int_option(args, "reps", base.repetitions);
+  base.validate();
+  return base;
+}
+
+std::string ms(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.4f", value);
+  return text;
+}
+
+// --measure-arch: one arch.json timed as a whole network, with the LUT's prediction when given.
+int measure_one(const hwnas::CliArgs& args) {
+  const auto file = hwnas::ArchFile::read(args.value("measure-arch"));
+  const std::string lut_path = args.value("lut");
+  std::optional<hwnas::LutProvenance> provenance;
+  if (!lut_path.empty()) provenance = hwnas::read_lut_provenance(lut_path);
+  // Timed the way the table was, unless flags say otherwise.
+  const auto measure = measure_options(args, provenance ? provenance->measure : hwnas::MeasureOptions{});
+  if (!lut_path.empty() && file.arch.space != hwnas::Space::FBNet) {
+    throw hwnas::InputError("hwnas_profile: --lut predicts fbnet architectures; " +
+                            args.value("measure-arch") + " is an nb201 one");
+  }
+  const auto setting = file.arch.space == hwnas::Space::FBNet
+                           ? hwnas::parse_fbnet_setting(file.setting)
+                           : hwnas::FbnetSetting::Cifar10;
+  const int threads = hwnas::apply_threads(measure);
+  const hwnas::Timing t = hwnas::measure_arch(measure, file.arch, setting);
+  std::cout << hwnas::arch_to_string(file.arch) << " (" << hwnas::to_string(file.arch.space) << " "
+            << file.setting << ")\n"
+            << "measured  " << ms(t.median_ms) << " ms (median of " << measure.repetitions
+            << " runs; p10 " << ms(t.p10_ms) << ", p90 " << ms(t.p90_ms) << "), " << measure.device
+            << ", " << threads << " thread(s), batch " << measure.batch_size << "\n";
+  if (lut_path.empty()) return 0;
+  const auto lut = hwnas::FbnetLut::load(lut_path);
+  std::string metric = args.value("device-name", provenance ? provenance->device_name : "");
+  if (metric.empty()) {
+    if (lut.keys().size() != 1) {
+      std::vector<std::string> names;
+      for (const auto& k : lut.keys()) names.push_back(k.device);
+      throw hwnas::InputError("hwnas_profile: " + lut_path + " has several devices (" +
+                              hwnas::join(names, ", ") + "); choose one with --device-name");
+    }
+    metric = lut.keys().front().device;
+  }
+  const hwnas::CostKey key{metric, hwnas::Metric::Latency};
+  const double predicted = lut.table(setting, key).cost(file.arch.ops.data());
+  std::cout << "LUT sum   " << ms(predicted) << " ms (" << key.to_string() << " in " << lut_path
+            << "); measured / LUT = " << ms(t.median_ms / predicted) << "\n";
+  return 0;
+}
+
+int run(int argc, const char* const* argv) {
+  hwnas::CliArgs args(
+      "hwnas_profile",
+      "Measure every unique block of the FBNet space on this machine into a HW-NAS-Bench-format\n"
+      "latency table (<out>/<device-name>_latency.json), validate its sums against whole networks\n"
+      "(validation.md/.csv/.png), and rank this machine against the published NB201 devices\n"
+      "(nb201_correlation.md). A rerun into the same --out resumes where it stopped.\n"
+      "examples:\n"
+      "  hwnas_profile --setting cifar10 --out runs/profile-host_cpu\n"
+      "  hwnas_profile --quick --out /tmp/profile-quick\n"
+      "  hwnas_profile --measure-arch runs/X/arch.json --lut runs/profile-host_cpu/host_cpu_latency.json",
+      {{"setting", true, "fbnet setting: cifar10 (default), cifar100, ImageNet"},
+       {"device-name", true, "device name of the table: metric <name>_latency (default host_cpu)"},
+       {"device", true, "cpu (default) or cuda"},
+       {"threads", true, "LibTorch intra-op threads (default 1: the most repeatable; 0 = LibTorch's default)"},
+       {"batch", true, "batch size of the timed inputs (default 1)"},
+       {"warmup", true, "untimed runs before timing (default 10)"},
+       {"reps", true, "timed runs; the median is the value (default 50)"},
+       {"validate", true, "random fbnet archs timed whole vs the LUT sum (default 100; 0 = skip)"},
+       {"nb201", true, "sampled NB201 archs timed whole (default 200; 0 = skip)"},
+       {"seed", true, "samples, random weights and inputs (default 0)"},
+       {"quick", false, "a few reps, 5 validation and 10 NB201 archs: seconds"},
+       {"out", true, "output folder (default runs/profile-<device-name>)"},
+       {"data-dir", true, "benchmark tables folder (for the NB201 comparison)"},
+       {"measure-arch", true, "time this arch.json as a whole network instead of profiling"},
+       {"lut", true, "with --measure-arch: a profiled LUT to compare with (its settings are reused)"},
+       {"log-level", true, "debug, info (default), warn, error"}});
+  args.parse(argc, argv);
+  hwnas::setup_logging(args.value("log-level", "info"));
+  if (args.has("help")) {
+    std::cout << args.usage();
+    return 0;
+  }
+  if (args.has("measure-arch")) return measure_one(args);
+  if (args.has("lut")) throw hwnas::InputError("hwnas_profile: --lut goes with --measure-arch");
+
+  hwnas::ProfileOptions o;
+  if (args.has("quick")) o = hwnas::ProfileOptions::quick();
+  o.setting = hwnas::parse_fbnet_setting(args.value("setting", "cifar10"));
+  o.device_name = args.value("device-name", o.device_name);
+  o.measure = measure_options(args, o.measure);
+  o.validate_archs = int_option(args, "validate", o.validate_archs);
+  o.nb201_archs = int_option(args, "nb201", o.nb201_archs);
+  const int seed = int_option(args, "seed", 0);
+  if (seed < 0) throw hwnas::InputError("hwnas_profile: --seed " + std::to_string(seed) + " must be >= 0");
+  o.seed = static_cast<uint64_t>(seed);
+  o.validate();
+  const std::string out = args.value("out", "runs/profile-" + o.device_name);
+  // Refused before the folder's config.resolved.yaml would be replaced by the refused options.
+  const std::string lut_path = out + "/" + o.lut_file_name();
+  if (std::filesystem::exists(lut_path)) {
+    hwnas::check_lut_protocol(lut_path, hwnas::lut_protocol(o, hwnas::apply_threads(o.measure)));
+  }
+  hwnas::open_run_dir(out, hwnas::profile_options_yaml(o));
+  spdlog::info("hwnas_profile: {} -> {}/", hwnas::host_description(), out);
+
+  const auto lut = hwnas::profile_fbnet_lut(o, out);
+  std::cout << "lut: " << lut.path << ": " << lut.blocks << " blocks (" << lut.measured
+            << " measured, " << lut.reused << " from an earlier run) in " << ms(lut.seconds) << " s\n";
+  if (o.validate_archs > 0) {
+    const auto v = hwnas::validate_fbnet_lut(o, out);
+    std::cout << v.brief_report() << "\n";
+  }
+  if (o.nb201_archs > 0) {
+    const auto library = hwnas::CostLibrary::load(args.value("data-dir"));
+    const auto n = hwnas::profile_nb201_sample(o, *library, out);
+    std::cout << n.brief_report() << "\n";
+  }
+  spdlog::info("wrote {}/: {}{}{}, log.txt", out, o.lut_file_name(),
+               o.validate_archs > 0 ? ", validation.md/.csv/.png" : "",
+               o.nb201_archs > 0 ? ", nb201_correlation.md, nb201_sample.csv" : "");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return hwnas::run_main("hwnas_profile", argc, argv, run); }
