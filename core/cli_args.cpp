@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "core/error.h"
+#include "core/logging.h"
 
 namespace hwnas {
 
@@ -16,6 +17,15 @@ const CliArgs::Option* CliArgs::find(const std::string& name) const {
     if (o.name == name) return &o;
   }
   return nullptr;
+}
+
+bool CliArgs::parse_and_start(int argc, const char* const* argv,
+                              const std::string& default_log_level) {
+  parse(argc, argv);
+  setup_logging(value("log-level", default_log_level));
+  if (!has("help")) return true;
+  std::cout << usage();  // the one place outside main-level code that prints: --help output
+  return false;
 }
 
 void CliArgs::parse(int argc, const char* const* argv) {

@@ -19,6 +19,9 @@ class CliArgs {
   CliArgs(std::string program, std::string summary, std::vector<Option> options);
 
   void parse(int argc, const char* const* argv);
+  // What every executable does first: parse, set up logging from --log-level (or the default)
+  // and print the usage for --help. False when the program should stop (the usage was shown).
+  bool parse_and_start(int argc, const char* const* argv, const std::string& default_log_level);
 
   bool has(const std::string& name) const { return values_.count(name) > 0; }
   // Last value given (an option may repeat; values() returns all of them).

@@ -88,15 +88,6 @@ FitQuality quality(const std::vector<double>& predicted, const std::vector<doubl
   return q;
 }
 
-std::string utc_date() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[16];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%d", &tm);
-  return buffer;
-}
-
 // Ridge solve of the mean-zero group parameters z on the train rows; fills table.layer and returns
 // the intercept (before the gauge shift).
 double solve_ridge(const std::string& device, const std::vector<Arch>& archs,
@@ -346,7 +337,7 @@ std::string fitted_table_json(const FittedFbnetTable& fit) {
   meta["flops_baseline_kendall_tau"] = fit.flops_baseline.kendall_tau;
   meta["flops_baseline_pearson"] = fit.flops_baseline.pearson;
   meta["flops_baseline_mean_relative_error"] = fit.flops_baseline.mean_relative_error;
-  meta["date"] = utc_date();
+  meta["date"] = utc_timestamp();
 
   nlohmann::ordered_json root;
   root[fit.device + "_latency"] = std::move(ops);

@@ -38,15 +38,6 @@ std::string cpu_model() {
   return uname(&name) == 0 ? std::string(name.machine) + " CPU" : "unknown CPU";
 }
 
-std::string iso_time_utc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 LutProtocol protocol_from_metadata(const nlohmann::json& m) {
   LutProtocol p;
   p.device_name = m.at("device").get<std::string>();
@@ -186,7 +177,7 @@ void ProfiledLutFile::save() const {
   meta["torch_version"] = p.torch_version;
   meta["statistic"] = "median of the timed runs, ms; spread = [p10, p90]";
   meta["seed"] = seed_;
-  meta["date"] = iso_time_utc();
+  meta["date"] = utc_timestamp();
   meta["blocks"] = key_order_.size();
   meta["complete"] = written == key_order_.size();
   meta["spread"] = spread;

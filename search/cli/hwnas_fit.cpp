@@ -98,12 +98,7 @@ int run(int argc, const char* const* argv) {
        {"out", true, "output folder (default runs/fitted)"},
        {"data-dir", true, "folder of the tables (default: $HWNAS_DATA_DIR or the built-in data/)"},
        {"log-level", true, "debug, info, warn (default), error"}});
-  args.parse(argc, argv);
-  hwnas::setup_logging(args.value("log-level", "warn"));
-  if (args.has("help")) {
-    std::cout << args.usage();
-    return 0;
-  }
+  if (!args.parse_and_start(argc, argv, /*default_log_level=*/"warn")) return 0;  // --help
   if (!args.has("device")) throw hwnas::InputError("--device is required (a HELP device or 'all')");
   hwnas::FitOptions options;
   options.lambda = number_flag(args, "lambda", options.lambda);

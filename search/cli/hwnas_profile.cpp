@@ -115,12 +115,7 @@ int run(int argc, const char* const* argv) {
        {"measure-arch", true, "time this arch.json as a whole network instead of profiling"},
        {"lut", true, "with --measure-arch: a profiled LUT to compare with (its settings are reused)"},
        {"log-level", true, "debug, info (default), warn, error"}});
-  args.parse(argc, argv);
-  hwnas::setup_logging(args.value("log-level", "info"));
-  if (args.has("help")) {
-    std::cout << args.usage();
-    return 0;
-  }
+  if (!args.parse_and_start(argc, argv, /*default_log_level=*/"info")) return 0;  // --help
   if (args.has("measure-arch")) return measure_one(args);
   if (args.has("lut")) throw hwnas::InputError("hwnas_profile: --lut goes with --measure-arch");
 

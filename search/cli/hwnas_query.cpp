@@ -52,12 +52,7 @@ int run(int argc, const char* const* argv) {
        {"data-dir", true, "folder of the tables (default: $HWNAS_DATA_DIR or the built-in data/)"},
        {"cost-table", true, "an extra LUT file (hwnas_profile, hwnas_fit) adding its devices (repeatable)"},
        {"log-level", true, "debug, info, warn (default), error"}});
-  args.parse(argc, argv);
-  hwnas::setup_logging(args.value("log-level", "warn"));
-  if (args.has("help")) {
-    std::cout << args.usage();
-    return 0;
-  }
+  if (!args.parse_and_start(argc, argv, /*default_log_level=*/"warn")) return 0;  // --help
   const auto library = hwnas::CostLibrary::load(args.value("data-dir"), args.values("cost-table"));
   if (args.has("list")) {
     std::cout << list_everything(*library);

@@ -70,12 +70,7 @@ int run(int argc, const char* const* argv) {
        {"resume", true, "continue the supernet search in this run folder from its last checkpoint"},
        {"list", false, "list the registered strategies"},
        {"log-level", true, "debug, info (default), warn, error"}});
-  args.parse(argc, argv);
-  hwnas::setup_logging(args.value("log-level", "info"));
-  if (args.has("help")) {
-    std::cout << args.usage();
-    return 0;
-  }
+  if (!args.parse_and_start(argc, argv, /*default_log_level=*/"info")) return 0;  // --help
   if (args.has("list")) {
     std::cout << list_strategies();
     return 0;

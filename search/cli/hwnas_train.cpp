@@ -26,12 +26,7 @@ int run(int argc, const char* const* argv) {
        {"out", true, "run folder (default: <output.dir>/<name>)"},
        {"resume", true, "continue the run in this folder from its last checkpoint"},
        {"log-level", true, "debug, info (default), warn, error"}});
-  args.parse(argc, argv);
-  hwnas::setup_logging(args.value("log-level", "info"));
-  if (args.has("help")) {
-    std::cout << args.usage();
-    return 0;
-  }
+  if (!args.parse_and_start(argc, argv, /*default_log_level=*/"info")) return 0;  // --help
   const std::string resume_dir = args.value("resume");
   if (resume_dir.empty() && (!args.has("arch") || !args.has("config"))) {
     throw hwnas::InputError("hwnas_train: --arch and --config are required (or --resume DIR)");
