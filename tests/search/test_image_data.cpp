@@ -86,6 +86,24 @@ TEST(ImageBatch, NormalisesAndAugmentsReproducibly) {
   EXPECT_EQ(batch_labels(set, idx)[1].item<int64_t>(), 3);
 }
 
+TEST(ImageBatch, CutoutZeroesOneSquareAndNothingElse) {
+  const ImageSet set = make_synthetic_images(4, 10, 32, /*seed=*/2);
+  for (uint64_t seed = 0; seed < 8; ++seed) {
+    // One image: the crop and flip draws come first, so both batches share them.
+    std::mt19937_64 a(seed), b(seed);
+    const auto plain = make_image_batch(set, {1}, /*augment=*/true, a);
+    const auto cut = make_image_batch(set, {1}, /*augment=*/true, b, /*cutout=*/8);
+    const auto changed = plain.ne(cut);
+    EXPECT_TRUE(cut.masked_select(changed).eq(0).all().item<bool>());
+    const int64_t pixels = changed.any(/*dim=*/1).sum().item<int64_t>();  // over the channels
+    EXPECT_GT(pixels, 0) << seed;
+    EXPECT_LE(pixels, 64) << seed;  // an 8x8 square, clipped at the borders
+  }
+  ImageDataOptions options;
+  options.cutout = -1;
+  EXPECT_EQ(error_of([&] { options.validate(); }), "cutout: must be >= 0 (side in pixels; 0 = off)");
+}
+
 // The real data set, when this machine has it (../shared/data/cifar10).
 TEST(RealCifar10, LoadsWhenPresent) {
   const std::string dir = std::string(HWNAS_SHARED_DIR) + "/data/cifar10";
