@@ -34,8 +34,8 @@ ArchReport make_arch_report(const CostLibrary& library, const Arch& arch,
     report.nb201_index = nb201.index_of(arch);
     report.complexity = nb201_complexity(arch);
     if (nb201.has_accuracy()) {
-      for (Nb201Dataset d : {Nb201Dataset::Cifar10, Nb201Dataset::Cifar100,
-                             Nb201Dataset::ImageNet16_120}) {
+      for (Nb201Dataset d :
+           {Nb201Dataset::Cifar10, Nb201Dataset::Cifar100, Nb201Dataset::ImageNet16_120}) {
         report.accuracies.push_back({to_string(d), nb201.accuracy(arch, d)});
       }
     }
@@ -123,7 +123,8 @@ ArchFile ArchFile::read(const std::string& path) {
     ArchFile file;
     const Space space = parse_space(j.at("space").get<std::string>());
     file.setting = j.at("setting").get<std::string>();
-    file.arch = Arch{space, j.at(space == Space::FBNet ? "op_idx_list" : "ops").get<std::vector<int>>()};
+    file.arch =
+        Arch{space, j.at(space == Space::FBNet ? "op_idx_list" : "ops").get<std::vector<int>>()};
     validate(file.arch);
     return file;
   } catch (const nlohmann::json::exception& e) {

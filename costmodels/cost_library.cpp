@@ -60,7 +60,8 @@ DeviceInfo CostLibrary::device_info(const std::string& device) const {
   for (const auto& extra : extra_fbnet_) {
     for (const CostKey& key : extra.keys()) {
       if (key.device != device) continue;
-      const DeviceSource source = extra.source() == "fitted" ? DeviceSource::Fitted : DeviceSource::Profiled;
+      const DeviceSource source =
+          extra.source() == "fitted" ? DeviceSource::Fitted : DeviceSource::Profiled;
       const std::string what = extra.description().empty() ? "user table" : extra.description();
       return {device, what + " [" + extra.file() + "]", source};
     }

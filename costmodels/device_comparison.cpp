@@ -30,7 +30,8 @@ std::string mean_sd(const std::vector<double>& values, int digits) {
   if (values.size() == 1) return fixed(mean, digits);
   double ss = 0;
   for (double v : values) ss += (v - mean) * (v - mean);
-  return fixed(mean, digits - 1) + " ± " + fixed(std::sqrt(ss / double(values.size() - 1)), digits - 1);
+  return fixed(mean, digits - 1) + " ± " +
+         fixed(std::sqrt(ss / double(values.size() - 1)), digits - 1);
 }
 
 std::string column_title(const CostKey& key) {
@@ -116,20 +117,21 @@ std::string DeviceComparison::to_markdown() const {
   const size_t seeds = rows.empty() ? 0 : rows.front().runs.size();
   out += "\nBold: the cost on the search's own target" +
          std::string(seeds > 1 ? "; cells are mean ± standard deviation over the seeds" : "") +
-         ". Costs from the tables of the `" + (rows.empty() ? "" : rows.front().runs.front().found.setting) +
-         "` setting.\n\n";
+         ". Costs from the tables of the `" +
+         (rows.empty() ? "" : rows.front().runs.front().found.setting) + "` setting.\n\n";
   for (size_t r = 0; r < rows.size(); ++r) {
     const auto column = column_of(rows[r].target);
     if (!column) continue;
-    out += "- " + rows[r].target.to_string() + " target: " +
-           (target_is_cheapest(r) ? "cheapest" : "NOT the cheapest") + " of the " +
+    out += "- " + rows[r].target.to_string() +
+           " target: " + (target_is_cheapest(r) ? "cheapest" : "NOT the cheapest") + " of the " +
            std::to_string(rows.size()) + " found architectures on " + rows[r].target.to_string() +
            "\n";
   }
   out += "\nFound architectures:\n";
   for (const auto& row : rows) {
     for (const auto& run : row.runs) {
-      out += "- " + row.target.to_string() + " (" + run.dir + "): `" + arch_to_string(run.found.arch) + "`\n";
+      out += "- " + row.target.to_string() + " (" + run.dir + "): `" +
+             arch_to_string(run.found.arch) + "`\n";
     }
   }
   return out;
@@ -152,7 +154,8 @@ std::string DeviceComparison::to_csv() const {
       if (target_column) {
         int rank = 1;
         for (const auto& other : rows) {
-          if (&other != &row && other.mean_cost(*target_column) < row.costs[i][*target_column]) ++rank;
+          if (&other != &row && other.mean_cost(*target_column) < row.costs[i][*target_column])
+            ++rank;
         }
         out += "," + std::to_string(rank);
       } else {
@@ -206,21 +209,23 @@ DeviceComparison compare_found_archs(
   table.columns = columns;
   std::optional<ArchFile> first;
   for (const auto& [target, dirs] : rows) {
-    if (dirs.empty()) throw InputError("compare_found_archs: no run folder for " + target.to_string());
+    if (dirs.empty())
+      throw InputError("compare_found_archs: no run folder for " + target.to_string());
     DeviceComparison::Row row;
     row.target = target;
     for (const auto& dir : dirs) {
       auto run = FoundArchRun::read(dir);
       if (!first) first = run.found;
       if (run.found.arch.space != first->arch.space || run.found.setting != first->setting) {
-        throw InputError(dir + "/arch.json: space " + to_string(run.found.arch.space) + ", setting " +
-                         run.found.setting + "; the table's first run has " +
+        throw InputError(dir + "/arch.json: space " + to_string(run.found.arch.space) +
+                         ", setting " + run.found.setting + "; the table's first run has " +
                          to_string(first->arch.space) + ", " + first->setting +
                          " (compare architectures of one space and setting)");
       }
       std::vector<double> costs;
       for (const auto& key : columns) {
-        costs.push_back(library.model(run.found.arch.space, run.found.setting, key)->cost(run.found.arch));
+        costs.push_back(
+            library.model(run.found.arch.space, run.found.setting, key)->cost(run.found.arch));
       }
       row.costs.push_back(costs);
       row.runs.push_back(std::move(run));

@@ -15,7 +15,7 @@ namespace hwnas {
 
 // One search (and, when retrained, its retraining) for one target.
 struct FoundArchRun {
-  std::string dir;    // folder with arch.json, plus result.json once retrained
+  std::string dir;  // folder with arch.json, plus result.json once retrained
   ArchFile found;
   std::optional<double> top1;  // result.json's test top-1 (%)
 

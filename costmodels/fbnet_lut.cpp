@@ -92,7 +92,8 @@ FbnetLut FbnetLut::parse(const std::string& json_text, const std::string& file_n
       lut.tables_[{static_cast<int>(setting), key.to_string()}] = table;
     }
     if (lut.incomplete_.count(static_cast<int>(setting))) {
-      for (const CostKey& key : lut.keys_) lut.tables_.erase({static_cast<int>(setting), key.to_string()});
+      for (const CostKey& key : lut.keys_)
+        lut.tables_.erase({static_cast<int>(setting), key.to_string()});
     }
   }
   if (lut.tables_.empty()) {
@@ -114,12 +115,12 @@ const FbnetCostTable& FbnetLut::table(FbnetSetting setting, const CostKey& key) 
   if (!has(key)) {
     std::string known;
     for (const auto& k : keys_) known += (known.empty() ? "" : ", ") + k.to_string();
-    throw InputError("fbnet has no metric '" + key.to_string() + "' in " + file_ + "; known: " +
-                     known);
+    throw InputError("fbnet has no metric '" + key.to_string() + "' in " + file_ +
+                     "; known: " + known);
   }
   if (const auto it = incomplete_.find(static_cast<int>(setting)); it != incomplete_.end()) {
-    throw DataError(file_ + ": the fbnet " + to_string(setting) + " setting is incomplete: " +
-                    it->second);
+    throw DataError(file_ + ": the fbnet " + to_string(setting) +
+                    " setting is incomplete: " + it->second);
   }
   return tables_.at({static_cast<int>(setting), key.to_string()});
 }
@@ -145,7 +146,8 @@ std::string FbnetCostModel::describe() const {
 }
 
 double FbnetCostModel::cost(const Arch& arch) const {
-  if (arch.space != Space::FBNet) throw InputError("an nb201 architecture given to an fbnet cost model");
+  if (arch.space != Space::FBNet)
+    throw InputError("an nb201 architecture given to an fbnet cost model");
   validate(arch);
   return table_.cost(arch.ops.data());
 }

@@ -49,7 +49,8 @@ const ShapeGroups& cifar100_shape_groups() {
 // Orthonormal basis of the mean-zero vectors of R^9 (Helmert contrasts). Writing a group's entries
 // as P z removes the gauge from the solve, and ||P z|| = ||z|| keeps the ridge penalty the same.
 Eigen::Matrix<double, kFbnetChoices, kBasis> helmert_basis() {
-  Eigen::Matrix<double, kFbnetChoices, kBasis> p = Eigen::Matrix<double, kFbnetChoices, kBasis>::Zero();
+  Eigen::Matrix<double, kFbnetChoices, kBasis> p =
+      Eigen::Matrix<double, kFbnetChoices, kBasis>::Zero();
   for (int k = 1; k <= kBasis; ++k) {
     const double norm = std::sqrt(static_cast<double>(k) * (k + 1));
     for (int i = 0; i < k; ++i) p(i, k - 1) = 1 / norm;
@@ -132,8 +133,8 @@ double solve_ridge(const std::string& device, const std::vector<Arch>& archs,
   Eigen::VectorXd b = Eigen::VectorXd::Zero(a.rows());
   b.head(n) = y.array() - y_mean;
   if (lambda > 0) {  // the ridge term as extra rows: QR of the stacked system, no normal equations
-    a.bottomRows(cols) = std::sqrt(lambda * static_cast<double>(n)) *
-                         Eigen::MatrixXd::Identity(cols, cols);
+    a.bottomRows(cols) =
+        std::sqrt(lambda * static_cast<double>(n)) * Eigen::MatrixXd::Identity(cols, cols);
   }
   const Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(a);
   if (qr.rank() < cols) {
@@ -193,16 +194,17 @@ TrainTestSplit split_train_test(size_t n, double test_fraction, uint64_t seed) {
 }
 
 double FittedFbnetTable::predict(const Arch& arch) const {
-  if (arch.space != Space::FBNet) throw InputError("an nb201 architecture given to a fitted fbnet table");
+  if (arch.space != Space::FBNet)
+    throw InputError("an nb201 architecture given to a fitted fbnet table");
   validate(arch);
   return table.cost(arch.ops.data());
 }
 
 std::string FittedFbnetTable::brief_report() const {
   return device + ": fixed " + fixed_decimals(fixed(), 3) + " ms, held-out (" +
-         std::to_string(test_archs) + " archs) Kendall tau " +
-         fixed_decimals(test.kendall_tau, 4) + ", Pearson " + fixed_decimals(test.pearson, 4) +
-         ", MRE " + percent(test.mean_relative_error) + "; FLOPs line: tau " +
+         std::to_string(test_archs) + " archs) Kendall tau " + fixed_decimals(test.kendall_tau, 4) +
+         ", Pearson " + fixed_decimals(test.pearson, 4) + ", MRE " +
+         percent(test.mean_relative_error) + "; FLOPs line: tau " +
          fixed_decimals(flops_baseline.kendall_tau, 4) + ", MRE " +
          percent(flops_baseline.mean_relative_error);
 }
@@ -241,8 +243,11 @@ FittedFbnetTable fit_fbnet_table(const std::string& device, const std::vector<Ar
     fixed += least;
   }
   if (!(fixed >= 0)) {
-    throw DataError(device + ": the fitted fixed part (stem, head, pool, FC and every layer's "
-                    "cheapest op) is " + format_double(fixed) + " ms < 0; an additive table with "
+    throw DataError(device +
+                    ": the fitted fixed part (stem, head, pool, FC and every layer's "
+                    "cheapest op) is " +
+                    format_double(fixed) +
+                    " ms < 0; an additive table with "
                     "non-negative entries cannot represent these latencies (try a larger lambda)");
   }
   fit.table.stem = fixed;  // head, pool and fc stay 0: the whole fixed part lives in the stem key
@@ -313,9 +318,13 @@ std::string fitted_table_json(const FittedFbnetTable& fit) {
   nlohmann::ordered_json meta;
   meta["source"] = "fitted";
   meta["description"] =
-      "Additive per-layer latency table (ms) for " + fit.device + ", fbnet cifar100 setting, fitted "
-      "from " + std::to_string(fit.train_archs) + " HELP whole-network latencies by ridge least "
-      "squares (" + std::to_string(fit.test_archs) + " of " + std::to_string(total) +
+      "Additive per-layer latency table (ms) for " + fit.device +
+      ", fbnet cifar100 setting, fitted "
+      "from " +
+      std::to_string(fit.train_archs) +
+      " HELP whole-network latencies by ridge least "
+      "squares (" +
+      std::to_string(fit.test_archs) + " of " + std::to_string(total) +
       " archs held out). Not a measurement of single blocks: only sums over whole networks are "
       "meaningful. The whole fixed part (stem, head conv, pool, FC and every layer's cheapest op) "
       "is stored in the stem key; head, pool and FC are 0. The cifar10 setting (FC_Cin1504_Cout10) "
@@ -347,7 +356,8 @@ std::string fitted_table_json(const FittedFbnetTable& fit) {
 }
 
 std::string fit_report_markdown(const std::vector<FittedFbnetTable>& fits) {
-  std::string out = "### Fitted additive latency tables vs a FLOPs-only line (HELP fbnet cifar100)\n\n";
+  std::string out =
+      "### Fitted additive latency tables vs a FLOPs-only line (HELP fbnet cifar100)\n\n";
   if (!fits.empty()) {
     const FitOptions& o = fits.front().options;
     out += "Ridge lambda " + format_double(o.lambda) + ", held-out fraction " +
@@ -356,8 +366,9 @@ std::string fit_report_markdown(const std::vector<FittedFbnetTable>& fits) {
            "error. FLOPs: latency ~ a * MFLOPs + b fitted on the same train split. (LUT sum): a "
            "HW-NAS-Bench table sum, fitted as a sanity check.\n\n";
   }
-  out += "| device | train | test | table tau | table r | table MRE | FLOPs tau | FLOPs r | "
-         "FLOPs MRE |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  out +=
+      "| device | train | test | table tau | table r | table MRE | FLOPs tau | FLOPs r | "
+      "FLOPs MRE |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& f : fits) {
     out += "| " + f.device + (is_lut_sum(f.device) ? " (LUT sum)" : "") + " | " +
            std::to_string(f.train_archs) + " | " + std::to_string(f.test_archs) + " | " +
@@ -381,9 +392,9 @@ std::string fit_report_csv(const std::vector<FittedFbnetTable>& fits) {
            csv_number(f.options.lambda) + "," + std::to_string(f.options.seed) + "," +
            csv_number(f.fixed()) + "," + csv_number(f.train_rmse_ms) + "," +
            csv_number(f.test.kendall_tau) + "," + csv_number(f.test.pearson) + "," +
-           csv_number(f.test.mean_relative_error) + "," +
-           csv_number(f.flops_baseline.kendall_tau) + "," + csv_number(f.flops_baseline.pearson) +
-           "," + csv_number(f.flops_baseline.mean_relative_error) + "\n";
+           csv_number(f.test.mean_relative_error) + "," + csv_number(f.flops_baseline.kendall_tau) +
+           "," + csv_number(f.flops_baseline.pearson) + "," +
+           csv_number(f.flops_baseline.mean_relative_error) + "\n";
   }
   return out;
 }

@@ -48,21 +48,21 @@ TrainTestSplit split_train_test(size_t n, double test_fraction, uint64_t seed);
 
 // How well a predictor ranks and matches held-out latencies.
 struct FitQuality {
-  double kendall_tau = 0;          // tau-b of prediction vs measurement
+  double kendall_tau = 0;  // tau-b of prediction vs measurement
   double pearson = 0;
   double mean_relative_error = 0;  // mean |prediction - measurement| / measurement
 };
 
 struct FittedFbnetTable {
-  std::string device;              // HELP name, e.g. "2080ti_32"
-  std::string source;              // where the latencies came from (file)
+  std::string device;  // HELP name, e.g. "2080ti_32"
+  std::string source;  // where the latencies came from (file)
   FitOptions options;
   // cifar100 setting; `fixed` (intercept plus the gauge shifts) is in `stem`, head/pool/fc are 0.
   FbnetCostTable table;
   size_t train_archs = 0, test_archs = 0;
   double train_rmse_ms = 0;
-  FitQuality test;                  // the fitted table on the held-out archs
-  FitQuality flops_baseline;        // a * MFLOPs + b, fitted on the train split
+  FitQuality test;                              // the fitted table on the held-out archs
+  FitQuality flops_baseline;                    // a * MFLOPs + b, fitted on the train split
   double flops_slope = 0, flops_intercept = 0;  // ms per MFLOP, ms
 
   double fixed() const { return table.fixed(); }

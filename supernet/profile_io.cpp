@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/utsname.h>
-#include <unistd.h>
 #include <torch/version.h>  // TORCH_VERSION only: a few #defines, not the LibTorch headers
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -81,7 +81,8 @@ std::string host_description() { return cpu_model() + ", LibTorch " + TORCH_VERS
 std::string LutProtocol::differences(const LutProtocol& now) const {
   std::vector<std::string> out;
   const auto diff = [&](const char* name, const std::string& file, const std::string& run) {
-    if (file != run) out.push_back(std::string(name) + " '" + file + "' in the file, '" + run + "' now");
+    if (file != run)
+      out.push_back(std::string(name) + " '" + file + "' in the file, '" + run + "' now");
   };
   const auto diff_int = [&](const char* name, int file, int run) {
     if (file != run) {
@@ -127,7 +128,9 @@ void check_lut_protocol(const std::string& lut_path, const LutProtocol& now) {
 
 ProfiledLutFile::ProfiledLutFile(std::string path, LutProtocol protocol,
                                  std::vector<std::string> key_order, uint64_t seed)
-    : path_(std::move(path)), protocol_(std::move(protocol)), key_order_(std::move(key_order)),
+    : path_(std::move(path)),
+      protocol_(std::move(protocol)),
+      key_order_(std::move(key_order)),
       seed_(seed) {
   if (!std::filesystem::exists(path_)) return;
   check_lut_protocol(path_, protocol_);
@@ -139,7 +142,8 @@ ProfiledLutFile::ProfiledLutFile(std::string path, LutProtocol protocol,
     throw DataError(path_ + ": no \"" + metric + "\" object of op_key -> latency (ms)");
   }
   for (const auto& [key, value] : root[metric].items()) {
-    if (!value.is_number()) throw DataError(path_ + ": " + metric + "['" + key + "'] is not a number");
+    if (!value.is_number())
+      throw DataError(path_ + ": " + metric + "['" + key + "'] is not a number");
     Timing t;
     t.median_ms = t.p10_ms = t.p90_ms = value.get<double>();
     if (spread.contains(key) && spread[key].is_array() && spread[key].size() == 2) {
@@ -209,8 +213,11 @@ std::optional<LutProvenance> read_lut_provenance(const std::string& lut_path) {
 }
 
 ProgressReporter::ProgressReporter(std::string stage, size_t total, size_t already_done)
-    : stage_(std::move(stage)), total_(total), done_(already_done),
-      new_total_(total - std::min(total, already_done)), tty_(isatty(STDERR_FILENO) != 0) {}
+    : stage_(std::move(stage)),
+      total_(total),
+      done_(already_done),
+      new_total_(total - std::min(total, already_done)),
+      tty_(isatty(STDERR_FILENO) != 0) {}
 
 void ProgressReporter::step(const std::string& label, const std::string& detail) {
   ++done_;
@@ -218,8 +225,8 @@ void ProgressReporter::step(const std::string& label, const std::string& detail)
   if (tty_) {
     constexpr size_t kWidth = 30;
     const size_t filled = kWidth * std::min(done_, total_) / std::max<size_t>(total_, 1);
-    std::string line = "\r[" + std::string(filled, '#') + std::string(kWidth - filled, '.') +
-                       "] " + std::to_string(done_) + "/" + std::to_string(total_) + " " + label;
+    std::string line = "\r[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "] " +
+                       std::to_string(done_) + "/" + std::to_string(total_) + " " + label;
     line.resize(std::max<size_t>(line.size(), 120), ' ');  // blanks a longer previous label
     std::fputs(line.c_str(), stderr);
     if (done_ >= total_) std::fputs("\n", stderr);
@@ -235,11 +242,11 @@ void ProgressReporter::step(const std::string& label, const std::string& detail)
 std::string profile_options_yaml(const ProfileOptions& o) {
   const MeasureOptions& m = o.measure;
   return "# hwnas_profile options (a rerun with the same measure: settings resumes the folder)\n"
-         "setting: " + to_string(o.setting) + "\n" +
-         "device_name: " + o.device_name + "\n" +
+         "setting: " +
+         to_string(o.setting) + "\n" + "device_name: " + o.device_name + "\n" +
          "measure:\n"
-         "  device: " + m.device + "\n" +
-         "  threads: " + std::to_string(m.threads) + "\n" +
+         "  device: " +
+         m.device + "\n" + "  threads: " + std::to_string(m.threads) + "\n" +
          "  batch_size: " + std::to_string(m.batch_size) + "\n" +
          "  warmup: " + std::to_string(m.warmup) + "\n" +
          "  repetitions: " + std::to_string(m.repetitions) + "\n" +

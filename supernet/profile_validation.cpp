@@ -3,6 +3,7 @@
 // LibTorch here; the CSVs are the resume state.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -105,7 +106,8 @@ bool plot_validation(const std::string& dir, const std::vector<double>& predicte
           "set xlabel 'LUT sum of the blocks (ms)'\nset ylabel 'whole network measured (ms)'\n"
           "set grid\nset key top left\n" +
           "plot 'validation.dat' using 1:2 with points pt 7 ps 0.9 lc rgb '#1f77b4' title "
-          "'architectures', " + fit + " with lines lw 2 lc rgb '#d62728' title " +
+          "'architectures', " +
+          fit + " with lines lw 2 lc rgb '#d62728' title " +
           gnuplot_quote("fit: " + fixed(s.slope, 3) + " x + " + fixed(s.intercept, 3) + " ms") +
           ", x with lines dt 2 lc rgb '#555555' title 'measured = LUT sum'\n");
   try {
@@ -174,37 +176,53 @@ ValidationSummary validate_fbnet_lut(const ProfileOptions& options, const std::s
   const auto earlier = earlier_timings(csv_path);
   const auto archs = random_fbnet_archs(options.validate_archs, options.seed);
   ValidationSummary summary;
-  size_t already = 0;
-  for (const Arch& a : archs) already += earlier.count(csv_arch(a));
-  ProgressReporter progress("validation", archs.size(), already);
-  std::vector<double> predicted, measured, mflops;
-  std::string csv = "arch,lut_sum_ms,measured_ms,p10_ms,p90_ms,mflops\n";
+  std::map<std::string, Timing> known;  // csv_arch -> timing: the rows of earlier runs first
+  std::vector<Arch> missing;
   for (const Arch& arch : archs) {
-    const std::string name = csv_arch(arch);
-    Timing t;
-    const auto it = earlier.find(name);
+    const auto it = earlier.find(csv_arch(arch));
     if (it != earlier.end()) {
-      t = it->second;
-      ++summary.reused;
-    }
-    predicted.push_back(table.cost(arch.ops.data()));
-    mflops.push_back(fbnet_complexity(arch, options.setting).mflops);
-    if (it == earlier.end()) {
-      t = measure_arch(options.measure, arch, options.setting);
-      ++summary.measured;
-    }
-    measured.push_back(t.median_ms);
-    csv += name + "," + format_double(predicted.back()) + "," + format_double(t.median_ms) + "," +
-           format_double(t.p10_ms) + "," + format_double(t.p90_ms) + "," +
-           format_double(mflops.back()) + "\n";
-    if (it == earlier.end()) {
-      write_file_atomically(csv_path, csv);  // rows so far: a killed run keeps them
-      if (observer.network_measured) observer.network_measured(arch);
-      progress.step(name, fmt::format("archs, last: LUT sum {:.3f} ms, measured {:.3f} ms",
-                                      predicted.back(), t.median_ms));
+      known[it->first] = it->second;
+    } else {
+      missing.push_back(arch);
     }
   }
-  write_file_atomically(csv_path, csv);  // also drops rows of archs no longer sampled
+  summary.reused = static_cast<int>(known.size());
+  ProgressReporter progress("validation", archs.size(), known.size());
+  std::vector<double> predicted, measured, mflops;
+  // Rewritten after each group: a killed run keeps its rows (and drops archs no longer sampled).
+  const auto write_rows = [&] {
+    predicted.clear();
+    measured.clear();
+    mflops.clear();
+    std::string csv = "arch,lut_sum_ms,measured_ms,p10_ms,p90_ms,mflops\n";
+    for (const Arch& arch : archs) {
+      const auto it = known.find(csv_arch(arch));
+      if (it == known.end()) continue;
+      predicted.push_back(table.cost(arch.ops.data()));
+      mflops.push_back(fbnet_complexity(arch, options.setting).mflops);
+      measured.push_back(it->second.median_ms);
+      csv += it->first + "," + format_double(predicted.back()) + "," +
+             format_double(it->second.median_ms) + "," + format_double(it->second.p10_ms) + "," +
+             format_double(it->second.p90_ms) + "," + format_double(mflops.back()) + "\n";
+    }
+    write_file_atomically(csv_path, csv);
+  };
+  for (size_t start = 0; start < missing.size(); start += kInterleavedNetworks) {
+    const std::vector<Arch> group(
+        missing.begin() + start,
+        missing.begin() + std::min(missing.size(), start + kInterleavedNetworks));
+    const auto timings = measure_archs(options.measure, group, options.setting);
+    for (size_t i = 0; i < group.size(); ++i) {
+      known[csv_arch(group[i])] = timings[i];
+      ++summary.measured;
+      if (observer.network_measured) observer.network_measured(group[i]);
+      progress.step(csv_arch(group[i]),
+                    fmt::format("archs, last: LUT sum {:.3f} ms, measured {:.3f} ms",
+                                table.cost(group[i].ops.data()), timings[i].median_ms));
+    }
+    write_rows();
+  }
+  write_rows();
   summary.stats = agreement_stats(predicted, measured);
   summary.flops_stats = agreement_stats(mflops, measured);
 
@@ -224,12 +242,24 @@ ValidationSummary validate_fbnet_lut(const ProfileOptions& options, const std::s
       " (HW-NAS-Bench's validation of its FBNet LUTs). FLOPs are the baseline a table has to "
       "beat.\n\n"
       "| statistic | LUT sum | FLOPs |\n|---|---|---|\n"
-      "| Pearson | " + fixed(s.pearson) + " | " + fixed(f.pearson) + " |\n"
-      "| Kendall tau-b | " + fixed(s.kendall_tau) + " | " + fixed(f.kendall_tau) + " |\n"
-      "| R^2 of the least-squares line | " + fixed(s.r2) + " | " + fixed(f.r2) + " |\n"
-      "| slope (measured per unit) | " + fixed(s.slope) + " | " + fixed(f.slope, 6) + " ms/MFLOP |\n"
-      "| intercept (ms) | " + fixed(s.intercept) + " | " + fixed(f.intercept) + " |\n"
-      "| mean measured / LUT sum | " + fixed(s.mean_ratio) + " | |\n\n"
+      "| Pearson | " +
+      fixed(s.pearson) + " | " + fixed(f.pearson) +
+      " |\n"
+      "| Kendall tau-b | " +
+      fixed(s.kendall_tau) + " | " + fixed(f.kendall_tau) +
+      " |\n"
+      "| R^2 of the least-squares line | " +
+      fixed(s.r2) + " | " + fixed(f.r2) +
+      " |\n"
+      "| slope (measured per unit) | " +
+      fixed(s.slope) + " | " + fixed(f.slope, 6) +
+      " ms/MFLOP |\n"
+      "| intercept (ms) | " +
+      fixed(s.intercept) + " | " + fixed(f.intercept) +
+      " |\n"
+      "| mean measured / LUT sum | " +
+      fixed(s.mean_ratio) +
+      " | |\n\n"
       "A slope or ratio above 1 is per-network overhead the isolated blocks do not see (framework "
       "dispatch between blocks, cache effects); rankings (Kendall tau) are what a search uses.\n\n"
       "Files: validation.csv (arch, lut_sum_ms, measured_ms, p10_ms, p90_ms, mflops)" +
@@ -254,44 +284,61 @@ Nb201Summary profile_nb201_sample(const ProfileOptions& options, const CostLibra
   std::filesystem::create_directories(out_dir);
   // The folder's LUT fixes its protocol: earlier rows are only reused when measured the same way.
   const std::string lut_path = out_dir + "/" + options.lut_file_name();
-  if (std::filesystem::exists(lut_path)) check_lut_protocol(lut_path, lut_protocol(options, threads));
+  if (std::filesystem::exists(lut_path))
+    check_lut_protocol(lut_path, lut_protocol(options, threads));
   const Nb201Tables& tables = library.nb201();
   const std::string csv_path = out_dir + "/nb201_sample.csv";
   const auto earlier = earlier_timings(csv_path);
   const auto indices = sample_nb201_indices(options.nb201_archs, options.seed);
   Nb201Summary summary;
   summary.sampled = static_cast<int>(indices.size());
-  size_t already = 0;
-  for (int index : indices) already += earlier.count(std::to_string(index));
-  ProgressReporter progress("nb201", indices.size(), already);
-  std::vector<Arch> archs;
-  std::vector<double> measured, mflops;
-  std::string csv = "index,arch,measured_ms,p10_ms,p90_ms,mflops\n";
+  std::map<int, Timing> known;  // NB201 index -> timing: the rows of earlier runs first
+  std::vector<int> missing;
   for (int index : indices) {
-    const Arch arch = tables.arch_at(index);
     const auto it = earlier.find(std::to_string(index));
-    Timing t;
     if (it != earlier.end()) {
-      t = it->second;
-      ++summary.reused;
+      known[index] = it->second;
     } else {
-      t = measure_arch(options.measure, arch, options.setting);
-      ++summary.measured;
-    }
-    archs.push_back(arch);
-    measured.push_back(t.median_ms);
-    mflops.push_back(nb201_complexity(arch).mflops);
-    csv += std::to_string(index) + "," + nb201_string(arch) + "," + format_double(t.median_ms) +
-           "," + format_double(t.p10_ms) + "," + format_double(t.p90_ms) + "," +
-           format_double(mflops.back()) + "\n";
-    if (it == earlier.end()) {
-      write_file_atomically(csv_path, csv);
-      if (observer.network_measured) observer.network_measured(arch);
-      progress.step(nb201_string(arch),
-                    fmt::format("archs, last: index {} measured {:.3f} ms", index, t.median_ms));
+      missing.push_back(index);
     }
   }
-  write_file_atomically(csv_path, csv);
+  summary.reused = static_cast<int>(known.size());
+  ProgressReporter progress("nb201", indices.size(), known.size());
+  std::vector<Arch> archs;
+  std::vector<double> measured, mflops;
+  const auto write_rows = [&] {
+    archs.clear();
+    measured.clear();
+    mflops.clear();
+    std::string csv = "index,arch,measured_ms,p10_ms,p90_ms,mflops\n";
+    for (int index : indices) {
+      const auto it = known.find(index);
+      if (it == known.end()) continue;
+      archs.push_back(tables.arch_at(index));
+      measured.push_back(it->second.median_ms);
+      mflops.push_back(nb201_complexity(archs.back()).mflops);
+      csv += std::to_string(index) + "," + nb201_string(archs.back()) + "," +
+             format_double(it->second.median_ms) + "," + format_double(it->second.p10_ms) + "," +
+             format_double(it->second.p90_ms) + "," + format_double(mflops.back()) + "\n";
+    }
+    write_file_atomically(csv_path, csv);
+  };
+  for (size_t start = 0; start < missing.size(); start += kInterleavedNetworks) {
+    std::vector<Arch> group;
+    for (size_t i = start; i < std::min(missing.size(), start + kInterleavedNetworks); ++i) {
+      group.push_back(tables.arch_at(missing[i]));
+    }
+    const auto timings = measure_archs(options.measure, group, options.setting);
+    for (size_t i = 0; i < group.size(); ++i) {
+      known[missing[start + i]] = timings[i];
+      ++summary.measured;
+      if (observer.network_measured) observer.network_measured(group[i]);
+      progress.step(nb201_string(group[i]), fmt::format("archs, last: index {} measured {:.3f} ms",
+                                                        missing[start + i], timings[i].median_ms));
+    }
+    write_rows();
+  }
+  write_rows();
 
   // Every published latency column, over the sampled archs it has a value for.
   std::vector<std::string> partial;
@@ -325,8 +372,10 @@ Nb201Summary profile_nb201_sample(const ProfileOptions& options, const CostLibra
                      return x > y;
                    });
   if (!partial.empty()) {
-    spdlog::warn("nb201: some published columns lack values for sampled archs and are compared on "
-                 "the archs they have: {}", join(partial, ", "));
+    spdlog::warn(
+        "nb201: some published columns lack values for sampled archs and are compared on "
+        "the archs they have: {}",
+        join(partial, ", "));
   }
 
   std::string md = "# NB201: this machine vs the published latency tables\n\n" +
@@ -341,10 +390,12 @@ Nb201Summary profile_nb201_sample(const ProfileOptions& options, const CostLibra
     md += "| " + c.column + " | " + std::to_string(c.known) + " | " + fixed(c.pearson) + " | " +
           fixed(c.kendall_tau) + " |\n";
   }
-  md += "\n" + (partial.empty()
-                    ? std::string("Every column has a value for every sampled architecture.\n")
-                    : "Columns without a value for some sampled architectures are compared on the "
-                      "ones they have: " + join(partial, ", ") + ".\n") +
+  md += "\n" +
+        (partial.empty()
+             ? std::string("Every column has a value for every sampled architecture.\n")
+             : "Columns without a value for some sampled architectures are compared on the "
+               "ones they have: " +
+                   join(partial, ", ") + ".\n") +
         "\nFiles: nb201_sample.csv (index, arch, measured_ms, p10_ms, p90_ms, mflops).\n";
   write_file_atomically(out_dir + "/nb201_correlation.md", md);
   return summary;

@@ -25,7 +25,8 @@ namespace hwnas {
 void MeasureOptions::validate() const {
   const auto fail = [](const std::string& what) { throw InputError("profile: " + what); };
   if (device != "cpu" && device != "cuda") fail("device '" + device + "' is not cpu or cuda");
-  if (threads < 0) fail("threads " + std::to_string(threads) + " must be >= 0 (0 = LibTorch's default)");
+  if (threads < 0)
+    fail("threads " + std::to_string(threads) + " must be >= 0 (0 = LibTorch's default)");
   if (batch_size < 1) fail("batch_size " + std::to_string(batch_size) + " must be >= 1");
   if (warmup < 0) fail("warmup " + std::to_string(warmup) + " must be >= 0");
   if (repetitions < 1) fail("repetitions " + std::to_string(repetitions) + " must be >= 1");
@@ -52,8 +53,8 @@ void ProfileOptions::validate() const {
                      " must be 0 (skip) or >= 2 (a correlation needs two points)");
   }
   if (nb201_archs < 0 || nb201_archs == 1 || nb201_archs > kNb201Archs) {
-    throw InputError("profile: nb201 " + std::to_string(nb201_archs) +
-                     " must be 0 (skip) or 2.." + std::to_string(kNb201Archs));
+    throw InputError("profile: nb201 " + std::to_string(nb201_archs) + " must be 0 (skip) or 2.." +
+                     std::to_string(kNb201Archs));
   }
 }
 
@@ -130,54 +131,94 @@ Runnable make_block(const FbnetBlock& block, const FbnetMacro& m) {
               image(m.head_channels, m.final_hw())};
     case FbnetBlock::Kind::Classifier: {
       auto fc = make_fbnet_classifier(m);
-      return {fc.ptr(), [fc](const torch::Tensor& x) mutable { return fc->forward(x); },
+      return {fc.ptr(),
+              [fc](const torch::Tensor& x) mutable { return fc->forward(x); },
               {m.head_channels}};
     }
   }
   throw InputError("profile: unknown block kind");
 }
 
-// The one timing routine of blocks and networks: warm-up runs, then `repetitions` runs each
-// timed alone (a CUDA device is synchronised before the clock is read, so the kernels' time is
-// counted, not their launch); the median resists the outliers a shared machine produces.
-Timing time_runnable(Runnable& r, const MeasureOptions& o) {
-  const torch::Device device = torch_device(o);
-  c10::InferenceMode no_autograd;
+// Moves the module to the device in eval mode and returns a random input of the options' batch.
+torch::Tensor prepare(Runnable& r, const MeasureOptions& o, const torch::Device& device) {
   if (r.module) {
     r.module->eval();
     r.module->to(device);
   }
   std::vector<int64_t> sizes{o.batch_size};
   sizes.insert(sizes.end(), r.input_sizes.begin(), r.input_sizes.end());
-  const torch::Tensor x = torch::randn(sizes).to(device);
-  const bool cuda = device.is_cuda();
-  for (int i = 0; i < o.warmup; ++i) r.forward(x);
+  return torch::randn(sizes).to(device);
+}
+
+// One forward pass, timed (a CUDA device is synchronised before the clock is read, so the
+// kernels' time is counted, not their launch).
+double time_once(Runnable& r, const torch::Tensor& x, bool cuda) {
+  const auto start = std::chrono::steady_clock::now();
+  r.forward(x);
   if (cuda) torch::cuda::synchronize();
-  std::vector<double> ms(o.repetitions);
-  for (int i = 0; i < o.repetitions; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    r.forward(x);
-    if (cuda) torch::cuda::synchronize();
-    ms[i] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  }
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+Timing summarise(const std::vector<double>& ms) {
   return {quantile(ms, 0.5), quantile(ms, 0.1), quantile(ms, 0.9)};
+}
+
+// The one timing routine: warm-up runs of every runnable, then `repetitions` rounds that each time
+// every runnable once, in turn. Interleaving matters on shared machines: their slow phases last
+// longer than one network's runs, so timing networks one after the other gives some a slow phase
+// and others a fast one (on the 2-core development VM the medians of 100 networks timed that way
+// correlated only 0.39 with the same networks timed again); in rounds every network sees the same
+// phases. The median of each runnable's runs resists the remaining outliers.
+std::vector<Timing> time_interleaved(std::vector<Runnable>& runnables, const MeasureOptions& o) {
+  const torch::Device device = torch_device(o);
+  const bool cuda = device.is_cuda();
+  c10::InferenceMode no_autograd;
+  std::vector<torch::Tensor> inputs;
+  for (auto& r : runnables) {
+    inputs.push_back(prepare(r, o, device));
+    for (int i = 0; i < o.warmup; ++i) r.forward(inputs.back());
+  }
+  if (cuda) torch::cuda::synchronize();
+  std::vector<std::vector<double>> ms(runnables.size(), std::vector<double>(o.repetitions));
+  for (int rep = 0; rep < o.repetitions; ++rep) {
+    for (size_t i = 0; i < runnables.size(); ++i)
+      ms[i][rep] = time_once(runnables[i], inputs[i], cuda);
+  }
+  std::vector<Timing> timings;
+  for (const auto& runs : ms) timings.push_back(summarise(runs));
+  return timings;
+}
+
+Timing time_runnable(Runnable& r, const MeasureOptions& o) {
+  std::vector<Runnable> one{r};
+  return time_interleaved(one, o).front();
 }
 
 }  // namespace
 
-Timing measure_arch(const MeasureOptions& options, const Arch& arch, FbnetSetting setting) {
+std::vector<Timing> measure_archs(const MeasureOptions& options, const std::vector<Arch>& archs,
+                                  FbnetSetting setting) {
   options.validate();
   apply_threads(options);
-  SupernetOptions net;
-  net.space = arch.space;
-  net.fbnet_setting = setting;
-  net.num_classes = 10;  // NB201: the cifar10 tables
-  net.fixed_arch = arch;
-  Supernet child(net);
-  const int hw = arch.space == Space::FBNet ? fbnet_macro(setting).input_hw : 32;
-  Runnable r{child.ptr(), [child](const torch::Tensor& x) mutable { return child->forward(x); },
-             {3, hw, hw}};
-  return time_runnable(r, options);
+  std::vector<Runnable> nets;
+  for (const Arch& arch : archs) {
+    SupernetOptions net;
+    net.space = arch.space;
+    net.fbnet_setting = setting;
+    net.num_classes = 10;  // NB201: the cifar10 tables
+    net.fixed_arch = arch;
+    Supernet child(net);
+    const int hw = arch.space == Space::FBNet ? fbnet_macro(setting).input_hw : 32;
+    nets.push_back({child.ptr(),
+                    [child](const torch::Tensor& x) mutable { return child->forward(x); },
+                    {3, hw, hw}});
+  }
+  return time_interleaved(nets, options);
+}
+
+Timing measure_arch(const MeasureOptions& options, const Arch& arch, FbnetSetting setting) {
+  return measure_archs(options, {arch}, setting).front();
 }
 
 LutStageSummary profile_fbnet_lut(const ProfileOptions& options, const std::string& out_dir,
@@ -205,10 +246,11 @@ LutStageSummary profile_fbnet_lut(const ProfileOptions& options, const std::stri
     }
   }
   const MeasureOptions& mo = options.measure;
-  spdlog::info("profile: {} unique blocks of the fbnet {} setting, {} to measure ({} in {}); {}, "
-               "{} thread(s), batch {}, {} warm-up + {} timed runs each",
-               blocks.size(), to_string(options.setting), todo.size(), summary.reused, file.path(),
-               mo.device, threads, mo.batch_size, mo.warmup, mo.repetitions);
+  spdlog::info(
+      "profile: {} unique blocks of the fbnet {} setting, {} to measure ({} in {}); {}, "
+      "{} thread(s), batch {}, {} warm-up + {} timed runs each",
+      blocks.size(), to_string(options.setting), todo.size(), summary.reused, file.path(),
+      mo.device, threads, mo.batch_size, mo.warmup, mo.repetitions);
   ProgressReporter progress("profile", blocks.size(), summary.reused);
   const FbnetMacro& macro = fbnet_macro(options.setting);
   for (const FbnetBlock* block : todo) {
@@ -221,8 +263,7 @@ LutStageSummary profile_fbnet_lut(const ProfileOptions& options, const std::stri
     progress.step(block->key, fmt::format("blocks, last {} = {:.4f} ms (p10 {:.4f}, p90 {:.4f})",
                                           block->key, t.median_ms, t.p10_ms, t.p90_ms));
   }
-  summary.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }
 

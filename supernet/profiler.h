@@ -62,7 +62,7 @@ struct ProfileOptions {
 struct FbnetBlock {
   enum class Kind { Stem, Layer, Head, Pool, Classifier };
   Kind kind = Kind::Layer;
-  std::string key;         // HW-NAS-Bench op key (fbnet_*_key)
+  std::string key;          // HW-NAS-Bench op key (fbnet_*_key)
   FbnetLayerShape shape{};  // Layer: the layer's shape
   int op = -1;              // Layer: candidate index 0..8
 };
@@ -86,6 +86,15 @@ int apply_threads(const MeasureOptions& options);
 // One architecture as a whole child network (same modules as the supernet), timed end to end.
 // `setting` is the FBNet setting (ignored for NB201: cifar10, 32x32, 10 classes).
 Timing measure_arch(const MeasureOptions& options, const Arch& arch, FbnetSetting setting);
+// Several architectures timed in rounds (each round runs every network once), so that the slow
+// and fast phases of a shared machine fall on all of them alike; all are built first.
+std::vector<Timing> measure_archs(const MeasureOptions& options, const std::vector<Arch>& archs,
+                                  FbnetSetting setting);
+// How many networks one interleaved group holds. All are built at once (100 FBNet cifar10 child
+// nets: ~1.3 GB), and the profile resumes group by group. Groups must be large: a shared machine
+// also drifts between groups (with groups of 25, two runs of the same 100 networks differed by up
+// to 26 % in one group's mean and agreed in the others).
+constexpr size_t kInterleavedNetworks = 100;
 
 // Called as each stage goes (tests count what is measured; the CLI draws nothing extra).
 struct ProfileObserver {
@@ -151,8 +160,7 @@ struct Nb201Summary {
 // correlated with every published NB201 latency column and FLOPs. Writes nb201_sample.csv and
 // nb201_correlation.md.
 Nb201Summary profile_nb201_sample(const ProfileOptions& options, const CostLibrary& library,
-                                  const std::string& out_dir,
-                                  const ProfileObserver& observer = {});
+                                  const std::string& out_dir, const ProfileObserver& observer = {});
 
 // Settings an existing LUT was measured with (its "metadata"), so a single arch can be timed the
 // same way later. nullopt when the file has no metadata (e.g. HW-NAS-Bench's own LUT).

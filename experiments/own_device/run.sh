@@ -29,9 +29,9 @@ if [[ ! -f $OUT/search/arch.json ]]; then
   fi
 fi
 
-echo "== found archs timed whole on this machine vs the table's prediction"
+echo "== found archs timed whole on this machine (together, in rounds) vs the table's prediction"
+measure=()
 for arch in "$OUT/search/arch.json" runs/table5-reduced/seed-0/search-{edgegpu,raspi4,fpga}/arch.json; do
-  [[ -f $arch ]] || continue
-  echo "-- $arch"
-  "$BIN/hwnas_profile" --measure-arch "$arch" --lut "$LUT" --log-level warn
+  [[ -f $arch ]] && measure+=(--measure-arch "$arch")
 done
+"$BIN/hwnas_profile" "${measure[@]}" --lut "$LUT" --log-level warn

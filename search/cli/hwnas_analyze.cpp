@@ -3,10 +3,10 @@
 // Markdown, CSV and PNG into a run folder; the Markdown also goes to stdout.
 #include <iostream>
 
+#include "core/cli_args.h"
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/strings.h"
-#include "core/cli_args.h"
 #include "costmodels/analysis.h"
 #include "costmodels/device_comparison.h"
 
@@ -15,7 +15,8 @@ namespace {
 std::vector<std::string> list_values(const hwnas::CliArgs& args, const std::string& name,
                                      const std::string& fallback) {
   std::vector<std::string> out;
-  for (const auto& value : args.has(name) ? args.values(name) : std::vector<std::string>{fallback}) {
+  for (const auto& value :
+       args.has(name) ? args.values(name) : std::vector<std::string>{fallback}) {
     for (auto piece : hwnas::split_any(value, ", ")) out.emplace_back(piece);
   }
   return out;
@@ -95,14 +96,15 @@ int run_comparison(const hwnas::CliArgs& args) {
   }
   std::vector<hwnas::CostKey> columns;
   if (args.has("columns")) {
-    for (const auto& name : list_values(args, "columns", "")) columns.push_back(hwnas::parse_cost_key(name));
+    for (const auto& name : list_values(args, "columns", ""))
+      columns.push_back(hwnas::parse_cost_key(name));
   }
   const auto library = hwnas::CostLibrary::load(args.value("data-dir"), args.values("cost-table"));
   const auto table = hwnas::compare_found_archs(*library, rows, columns);
   const std::string out = args.value("out", "runs/comparison");
   const auto files = table.write(out, args.value("name", "comparison"));
-  std::cout << table.to_markdown() << "\n" << hwnas::join(files, ", ") << " written to " << out
-            << "/\n";
+  std::cout << table.to_markdown() << "\n"
+            << hwnas::join(files, ", ") << " written to " << out << "/\n";
   return 0;
 }
 
@@ -115,23 +117,29 @@ int run(int argc, const char* const* argv) {
       "  hwnas_analyze                                   (everything into runs/analysis/)\n"
       "  hwnas_analyze --space nb201 --dataset cifar100 --highlight raspi4_latency\n"
       "  hwnas_analyze --space fbnet --fbnet-settings cifar100 --samples 2000 --no-plots\n"
-      "  hwnas_analyze --compare edgegpu_latency=runs/a --compare fpga_latency=runs/b --name table5",
+      "  hwnas_analyze --compare edgegpu_latency=runs/a --compare fpga_latency=runs/b --name "
+      "table5",
       {{"out", true, "run folder (default runs/analysis)"},
        {"space", true, "nb201, fbnet or all (default; comma-separated or repeated)"},
        {"analysis", true, "complexity, cross, pareto or all (default)"},
-       {"fbnet-settings", true, "fbnet LUT settings to sample: cifar100,ImageNet (default), cifar10, none"},
+       {"fbnet-settings", true,
+        "fbnet LUT settings to sample: cifar100,ImageNet (default), cifar10, none"},
        {"samples", true, "fbnet random architectures per setting (default 10000)"},
        {"seed", true, "seed of the fbnet sample (default 0)"},
        {"no-help", false, "skip HELP's 5,000-arch fbnet table (23 extra devices)"},
-       {"dataset", true, "nb201 accuracy for the Pareto fronts: cifar10 (default), cifar100, ImageNet16-120"},
-       {"highlight", true, "metric whose Pareto set is marked on the others' plots (default edgegpu_latency)"},
+       {"dataset", true,
+        "nb201 accuracy for the Pareto fronts: cifar10 (default), cifar100, ImageNet16-120"},
+       {"highlight", true,
+        "metric whose Pareto set is marked on the others' plots (default edgegpu_latency)"},
        {"no-plots", false, "skip the gnuplot PNGs"},
-       {"compare", true, "TARGET_METRIC=RUN_DIR[,RUN_DIR...]: table the archs found for each target "
-                         "(top-1 from result.json, costs from the tables); repeat per target"},
+       {"compare", true,
+        "TARGET_METRIC=RUN_DIR[,RUN_DIR...]: table the archs found for each target "
+        "(top-1 from result.json, costs from the tables); repeat per target"},
        {"columns", true, "with --compare: metrics to show (default: the targets)"},
        {"name", true, "with --compare: file stem of the .md/.csv/.png (default comparison)"},
        {"data-dir", true, "folder of the tables (default: $HWNAS_DATA_DIR or the built-in data/)"},
-       {"cost-table", true, "an extra LUT file (hwnas_profile, hwnas_fit) adding its devices (repeatable)"},
+       {"cost-table", true,
+        "an extra LUT file (hwnas_profile, hwnas_fit) adding its devices (repeatable)"},
        {"log-level", true, "debug, info, warn (default), error"}});
   if (!args.parse_and_start(argc, argv, /*default_log_level=*/"warn")) return 0;  // --help
   if (args.has("compare")) return run_comparison(args);
@@ -139,8 +147,9 @@ int run(int argc, const char* const* argv) {
   options.validate();
   const auto library = hwnas::CostLibrary::load(args.value("data-dir"), args.values("cost-table"));
   const hwnas::AnalysisReport report = hwnas::run_analysis(*library, options);
-  std::cout << report.markdown << "\n" << report.files.size() << " files written to "
-            << options.out_dir << "/ (report.md holds the tables above)\n";
+  std::cout << report.markdown << "\n"
+            << report.files.size() << " files written to " << options.out_dir
+            << "/ (report.md holds the tables above)\n";
   return 0;
 }
 

@@ -105,7 +105,8 @@ int run(int argc, const char* const* argv) {
   options.test_fraction = number_flag(args, "test-fraction", options.test_fraction);
   options.seed = seed_flag(args);
   check_flag("lambda", [&](hwnas::FitOptions& o) { o.lambda = options.lambda; });
-  check_flag("test-fraction", [&](hwnas::FitOptions& o) { o.test_fraction = options.test_fraction; });
+  check_flag("test-fraction",
+             [&](hwnas::FitOptions& o) { o.test_fraction = options.test_fraction; });
   options.validate();
 
   const auto help = hwnas::HelpFbnetMeasurements::load(

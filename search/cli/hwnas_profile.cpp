@@ -47,44 +47,70 @@ std::string ms(double value) {
   return text;
 }
 
-// --measure-arch: one arch.json timed as a whole network, with the LUT's prediction when given.
-int measure_one(const hwnas::CliArgs& args) {
-  const auto file = hwnas::ArchFile::read(args.value("measure-arch"));
+// --measure-arch (repeatable): arch.json files timed as whole networks, in rounds (so that they
+// see the same phases of a shared machine), with the LUT's prediction when given.
+int measure_given(const hwnas::CliArgs& args) {
+  std::vector<std::string> paths = args.values("measure-arch");
+  std::vector<hwnas::ArchFile> files;
+  for (const auto& path : paths) {
+    files.push_back(hwnas::ArchFile::read(path));
+    if (files.back().arch.space != files.front().arch.space ||
+        files.back().setting != files.front().setting) {
+      throw hwnas::InputError(
+          "hwnas_profile: " + path + " is " + hwnas::to_string(files.back().arch.space) + " " +
+          files.back().setting + ", " + paths.front() + " " +
+          hwnas::to_string(files.front().arch.space) + " " + files.front().setting +
+          "; time archs of one space and setting together");
+    }
+  }
   const std::string lut_path = args.value("lut");
   std::optional<hwnas::LutProvenance> provenance;
   if (!lut_path.empty()) provenance = hwnas::read_lut_provenance(lut_path);
   // Timed the way the table was, unless flags say otherwise.
-  const auto measure = measure_options(args, provenance ? provenance->measure : hwnas::MeasureOptions{});
-  if (!lut_path.empty() && file.arch.space != hwnas::Space::FBNet) {
-    throw hwnas::InputError("hwnas_profile: --lut predicts fbnet architectures; " +
-                            args.value("measure-arch") + " is an nb201 one");
+  const auto measure =
+      measure_options(args, provenance ? provenance->measure : hwnas::MeasureOptions{});
+  const hwnas::Space space = files.front().arch.space;
+  if (!lut_path.empty() && space != hwnas::Space::FBNet) {
+    throw hwnas::InputError("hwnas_profile: --lut predicts fbnet architectures; " + paths.front() +
+                            " is an nb201 one");
   }
-  const auto setting = file.arch.space == hwnas::Space::FBNet
-                           ? hwnas::parse_fbnet_setting(file.setting)
+  const auto setting = space == hwnas::Space::FBNet
+                           ? hwnas::parse_fbnet_setting(files.front().setting)
                            : hwnas::FbnetSetting::Cifar10;
-  const int threads = hwnas::apply_threads(measure);
-  const hwnas::Timing t = hwnas::measure_arch(measure, file.arch, setting);
-  std::cout << hwnas::arch_to_string(file.arch) << " (" << hwnas::to_string(file.arch.space) << " "
-            << file.setting << ")\n"
-            << "measured  " << ms(t.median_ms) << " ms (median of " << measure.repetitions
-            << " runs; p10 " << ms(t.p10_ms) << ", p90 " << ms(t.p90_ms) << "), " << measure.device
-            << ", " << threads << " thread(s), batch " << measure.batch_size << "\n";
-  if (lut_path.empty()) return 0;
-  const auto lut = hwnas::FbnetLut::load(lut_path);
-  std::string metric = args.value("device-name", provenance ? provenance->device_name : "");
-  if (metric.empty()) {
-    if (lut.keys().size() != 1) {
-      std::vector<std::string> names;
-      for (const auto& k : lut.keys()) names.push_back(k.device);
-      throw hwnas::InputError("hwnas_profile: " + lut_path + " has several devices (" +
-                              hwnas::join(names, ", ") + "); choose one with --device-name");
+  std::optional<hwnas::FbnetLut> lut;
+  hwnas::CostKey key;
+  if (!lut_path.empty()) {
+    lut = hwnas::FbnetLut::load(lut_path);
+    std::string metric = args.value("device-name", provenance ? provenance->device_name : "");
+    if (metric.empty()) {
+      if (lut->keys().size() != 1) {
+        std::vector<std::string> names;
+        for (const auto& k : lut->keys()) names.push_back(k.device);
+        throw hwnas::InputError("hwnas_profile: " + lut_path + " has several devices (" +
+                                hwnas::join(names, ", ") + "); choose one with --device-name");
+      }
+      metric = lut->keys().front().device;
     }
-    metric = lut.keys().front().device;
+    key = hwnas::CostKey{metric, hwnas::Metric::Latency};
   }
-  const hwnas::CostKey key{metric, hwnas::Metric::Latency};
-  const double predicted = lut.table(setting, key).cost(file.arch.ops.data());
-  std::cout << "LUT sum   " << ms(predicted) << " ms (" << key.to_string() << " in " << lut_path
-            << "); measured / LUT = " << ms(t.median_ms / predicted) << "\n";
+  const int threads = hwnas::apply_threads(measure);
+  std::vector<hwnas::Arch> archs;
+  for (const auto& file : files) archs.push_back(file.arch);
+  const auto timings = hwnas::measure_archs(measure, archs, setting);
+  std::cout << "timed in " << measure.repetitions << " rounds of " << archs.size()
+            << " network(s), " << measure.device << ", " << threads << " thread(s), batch "
+            << measure.batch_size << "\n";
+  for (size_t i = 0; i < files.size(); ++i) {
+    const auto& t = timings[i];
+    std::cout << paths[i] << ": " << hwnas::arch_to_string(files[i].arch) << " ("
+              << hwnas::to_string(space) << " " << files[i].setting << ")\n"
+              << "  measured  " << ms(t.median_ms) << " ms (median; p10 " << ms(t.p10_ms)
+              << ", p90 " << ms(t.p90_ms) << ")\n";
+    if (!lut) continue;
+    const double predicted = lut->table(setting, key).cost(files[i].arch.ops.data());
+    std::cout << "  LUT sum   " << ms(predicted) << " ms (" << key.to_string() << " in " << lut_path
+              << "); measured / LUT = " << ms(t.median_ms / predicted) << "\n";
+  }
   return 0;
 }
 
@@ -98,11 +124,13 @@ int run(int argc, const char* const* argv) {
       "examples:\n"
       "  hwnas_profile --setting cifar10 --out runs/profile-host_cpu\n"
       "  hwnas_profile --quick --out /tmp/profile-quick\n"
-      "  hwnas_profile --measure-arch runs/X/arch.json --lut runs/profile-host_cpu/host_cpu_latency.json",
+      "  hwnas_profile --measure-arch runs/X/arch.json --lut "
+      "runs/profile-host_cpu/host_cpu_latency.json",
       {{"setting", true, "fbnet setting: cifar10 (default), cifar100, ImageNet"},
        {"device-name", true, "device name of the table: metric <name>_latency (default host_cpu)"},
        {"device", true, "cpu (default) or cuda"},
-       {"threads", true, "LibTorch intra-op threads (default 1: the most repeatable; 0 = LibTorch's default)"},
+       {"threads", true,
+        "LibTorch intra-op threads (default 1: the most repeatable; 0 = LibTorch's default)"},
        {"batch", true, "batch size of the timed inputs (default 1)"},
        {"warmup", true, "untimed runs before timing (default 10)"},
        {"reps", true, "timed runs; the median is the value (default 50)"},
@@ -112,11 +140,14 @@ int run(int argc, const char* const* argv) {
        {"quick", false, "a few reps, 5 validation and 10 NB201 archs: seconds"},
        {"out", true, "output folder (default runs/profile-<device-name>)"},
        {"data-dir", true, "benchmark tables folder (for the NB201 comparison)"},
-       {"measure-arch", true, "time this arch.json as a whole network instead of profiling"},
-       {"lut", true, "with --measure-arch: a profiled LUT to compare with (its settings are reused)"},
+       {"measure-arch", true,
+        "time this arch.json as a whole network instead of profiling (repeatable: "
+        "timed together, in rounds)"},
+       {"lut", true,
+        "with --measure-arch: a profiled LUT to compare with (its settings are reused)"},
        {"log-level", true, "debug, info (default), warn, error"}});
   if (!args.parse_and_start(argc, argv, /*default_log_level=*/"info")) return 0;  // --help
-  if (args.has("measure-arch")) return measure_one(args);
+  if (args.has("measure-arch")) return measure_given(args);
   if (args.has("lut")) throw hwnas::InputError("hwnas_profile: --lut goes with --measure-arch");
 
   hwnas::ProfileOptions o;
@@ -127,7 +158,8 @@ int run(int argc, const char* const* argv) {
   o.validate_archs = int_option(args, "validate", o.validate_archs);
   o.nb201_archs = int_option(args, "nb201", o.nb201_archs);
   const int seed = int_option(args, "seed", 0);
-  if (seed < 0) throw hwnas::InputError("hwnas_profile: --seed " + std::to_string(seed) + " must be >= 0");
+  if (seed < 0)
+    throw hwnas::InputError("hwnas_profile: --seed " + std::to_string(seed) + " must be >= 0");
   o.seed = static_cast<uint64_t>(seed);
   o.validate();
   const std::string out = args.value("out", "runs/profile-" + o.device_name);
@@ -141,7 +173,8 @@ int run(int argc, const char* const* argv) {
 
   const auto lut = hwnas::profile_fbnet_lut(o, out);
   std::cout << "lut: " << lut.path << ": " << lut.blocks << " blocks (" << lut.measured
-            << " measured, " << lut.reused << " from an earlier run) in " << ms(lut.seconds) << " s\n";
+            << " measured, " << lut.reused << " from an earlier run) in " << ms(lut.seconds)
+            << " s\n";
   if (o.validate_archs > 0) {
     const auto v = hwnas::validate_fbnet_lut(o, out);
     std::cout << v.brief_report() << "\n";

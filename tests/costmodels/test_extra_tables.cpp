@@ -6,23 +6,25 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "error_of.h"
 #include "core/paths.h"
 #include "costmodels/arch_report.h"
 #include "costmodels/cost_library.h"
 #include "costmodels/fbnet_macro.h"
+#include "error_of.h"
 
 namespace hwnas {
 namespace {
 
-// A cifar10-only table for `metric`: every fixed part 1 ms, op o of a layer costs (l + 1) * 0.01 * o
-// where l is the last layer with that key (layers of one shape share a key).
-std::string write_lut(const std::string& dir, const std::string& metric, const std::string& source) {
+// A cifar10-only table for `metric`: every fixed part 1 ms, op o of a layer costs (l + 1) * 0.01 *
+// o where l is the last layer with that key (layers of one shape share a key).
+std::string write_lut(const std::string& dir, const std::string& metric,
+                      const std::string& source) {
   const FbnetMacro& m = fbnet_macro(FbnetSetting::Cifar10);
   nlohmann::ordered_json ops;
   ops[fbnet_stem_key(m)] = 1.0;
   for (int l = 0; l < kFbnetLayers; ++l) {
-    for (int o = 0; o < kFbnetChoices; ++o) ops[fbnet_layer_key(m.layers[l], o)] = (l + 1) * 0.01 * o;
+    for (int o = 0; o < kFbnetChoices; ++o)
+      ops[fbnet_layer_key(m.layers[l], o)] = (l + 1) * 0.01 * o;
   }
   ops[fbnet_head_key(m)] = ops[fbnet_pool_key(m)] = ops[fbnet_fc_key(m)] = 1.0;
   nlohmann::ordered_json root;
@@ -36,7 +38,8 @@ std::string write_lut(const std::string& dir, const std::string& metric, const s
 class ExtraTables : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() / ("hwnas_extra_" + std::to_string(getpid()))).string();
+    dir_ = (std::filesystem::temp_directory_path() / ("hwnas_extra_" + std::to_string(getpid())))
+               .string();
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -53,17 +56,22 @@ TEST_F(ExtraTables, AddDevicesWithTheirOwnCostsAndOrigin) {
   EXPECT_EQ(library->keys(Space::FBNet, "cifar100").size(), 8u) << "the extras cover cifar10 only";
 
   Arch arch{Space::FBNet, std::vector<int>(kFbnetLayers, 2)};
-  const auto lut = nlohmann::json::parse(read_text_file(dir_ + "/host_cpu_latency.json"))["host_cpu_latency"];
+  const auto lut =
+      nlohmann::json::parse(read_text_file(dir_ + "/host_cpu_latency.json"))["host_cpu_latency"];
   const FbnetMacro& m = fbnet_macro(FbnetSetting::Cifar10);
   double expected = 1.0;
-  for (int l = 0; l < kFbnetLayers; ++l) expected += lut[fbnet_layer_key(m.layers[l], 2)].get<double>();
+  for (int l = 0; l < kFbnetLayers; ++l)
+    expected += lut[fbnet_layer_key(m.layers[l], 2)].get<double>();
   expected += 3.0;
   EXPECT_NEAR(library->model(Space::FBNet, "cifar10", host)->cost(arch), expected, 1e-12);
-  EXPECT_NE(library->model(Space::FBNet, "cifar10", host)->describe().find(dir_ + "/host_cpu_latency.json"),
+  EXPECT_NE(library->model(Space::FBNet, "cifar10", host)
+                ->describe()
+                .find(dir_ + "/host_cpu_latency.json"),
             std::string::npos);
   // Published metrics are untouched.
-  EXPECT_EQ(library->model(Space::FBNet, "cifar10", {"fpga", Metric::Latency})->cost(arch),
-            CostLibrary::load()->model(Space::FBNet, "cifar10", {"fpga", Metric::Latency})->cost(arch));
+  EXPECT_EQ(
+      library->model(Space::FBNet, "cifar10", {"fpga", Metric::Latency})->cost(arch),
+      CostLibrary::load()->model(Space::FBNet, "cifar10", {"fpga", Metric::Latency})->cost(arch));
 
   const auto info = library->device_info("gold_6226");
   EXPECT_EQ(info.source, DeviceSource::Fitted);
@@ -83,13 +91,16 @@ TEST_F(ExtraTables, ClearErrors) {
   EXPECT_EQ(testing::error_of([&] {
               library->model(Space::FBNet, "cifar100", {"host_cpu", Metric::Latency});
             }),
-            lut + ": the fbnet cifar100 setting is incomplete: host_cpu_latency has no entry "
-                  "'FC_Cin1504_Cout100' (classifier)");
+            lut +
+                ": the fbnet cifar100 setting is incomplete: host_cpu_latency has no entry "
+                "'FC_Cin1504_Cout100' (classifier)");
   const std::string clash = write_lut(dir_, "raspi4_latency", "fitted");
   EXPECT_EQ(testing::error_of([&] { CostLibrary::load("", {clash}); }),
             clash + ": metric 'raspi4_latency' is already defined by " + data_dir() +
                 "/hw-nas-bench/fbnet_lut.json; give the profiled or fitted device another name");
-  EXPECT_EQ(testing::error_of([&] { CostLibrary::load("", {lut, lut}); }),
+  EXPECT_EQ(testing::error_of([&] {
+              CostLibrary::load("", {lut, lut});
+            }),
             lut + ": metric 'host_cpu_latency' is already defined by " + lut +
                 "; give the profiled or fitted device another name");
 }

@@ -93,8 +93,8 @@ TEST(FittedTable, RecoversASyntheticAdditiveTableExactly) {
   const FbnetCostTable normal = gauge_normalised(truth);
   EXPECT_NEAR(fit.fixed(), normal.stem, 1e-8);
   for (size_t k = 0; k < normal.layer.size(); ++k) {
-    EXPECT_NEAR(fit.table.layer[k], normal.layer[k], 1e-8) << "layer " << k / kFbnetChoices
-                                                           << " op " << k % kFbnetChoices;
+    EXPECT_NEAR(fit.table.layer[k], normal.layer[k], 1e-8)
+        << "layer " << k / kFbnetChoices << " op " << k % kFbnetChoices;
   }
   EXPECT_NEAR(fit.test.kendall_tau, 1.0, 1e-12);
   EXPECT_LT(fit.test.mean_relative_error, 1e-10);
@@ -190,13 +190,18 @@ TEST(FittedTable, BadOptionsAndDataArePinned) {
             "split: 5 archs with test_fraction 0.2 leave 4 for training and 1 held out; expected "
             "at least 2 in each");
   const auto archs = random_archs(3, 0);
-  EXPECT_EQ(error_of([&] { fit_fbnet_table("d", archs, {1.0, 2.0}, FitOptions{}); }),
+  EXPECT_EQ(error_of([&] {
+              fit_fbnet_table("d", archs, {1.0, 2.0}, FitOptions{});
+            }),
             "fit d: 3 archs but 2 latencies; expected one per arch");
-  EXPECT_EQ(error_of([&] { fit_fbnet_table("d", archs, {1.0, 0.0, 2.0}, FitOptions{}); }),
+  EXPECT_EQ(error_of([&] {
+              fit_fbnet_table("d", archs, {1.0, 0.0, 2.0}, FitOptions{});
+            }),
             "d: the latency of arch 1 is 0; expected a finite latency > 0 ms");
   const std::string unknown = error_of([] { fit_help_device(help(), "tpu", FitOptions{}); });
-  EXPECT_EQ(unknown.rfind("no HELP fbnet device 'tpu' in " + help().file + "; known: 1080ti_1, ", 0),
-            0u) << unknown;
+  EXPECT_EQ(
+      unknown.rfind("no HELP fbnet device 'tpu' in " + help().file + "; known: 1080ti_1, ", 0), 0u)
+      << unknown;
 }
 
 // Latencies whose additive fit needs a negative fixed part cannot become a LUT.
@@ -225,7 +230,8 @@ TEST(FittedTable, PlainLeastSquaresNeedsEveryEntrySeen) {
   const std::string message = error_of([&] { fit_fbnet_table("d", archs, latency, options); });
   EXPECT_EQ(message.rfind("d: no training arch has ", 0), 0u) << message;
   EXPECT_NE(message.find(", so lambda = 0 cannot determine its cost; use lambda > 0"),
-            std::string::npos) << message;
+            std::string::npos)
+      << message;
 }
 
 }  // namespace

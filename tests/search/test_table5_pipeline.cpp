@@ -34,15 +34,17 @@ std::string toy_command(const std::string& out) {
 }
 
 TEST(Table5Pipeline, ToyRunWritesTheTableWithTheLibrarysLatencies) {
-  const std::string out = (std::filesystem::temp_directory_path() /
-                           ("hwnas_test_table5_" + std::to_string(getpid()))).string();
+  const std::string out =
+      (std::filesystem::temp_directory_path() / ("hwnas_test_table5_" + std::to_string(getpid())))
+          .string();
   std::filesystem::remove_all(out);
   const auto first = run_command(toy_command(out));
   ASSERT_EQ(first.status, 0) << first.output;
 
   const auto table = CsvTable::load(out + "/table5.csv");
-  ASSERT_EQ(table.header(), (std::vector<std::string>{"target", "run", "top1", "arch", "edgegpu_latency",
-                                                      "raspi4_latency", "fpga_latency", "target_rank"}));
+  ASSERT_EQ(table.header(),
+            (std::vector<std::string>{"target", "run", "top1", "arch", "edgegpu_latency",
+                                      "raspi4_latency", "fpga_latency", "target_rank"}));
   table.expect_rows(3);
   const auto library = CostLibrary::load();
   const std::vector<std::string> targets{"edgegpu", "raspi4", "fpga"};
@@ -59,7 +61,8 @@ TEST(Table5Pipeline, ToyRunWritesTheTableWithTheLibrarysLatencies) {
     EXPECT_EQ(table.cell(r, 3), arch);
     for (size_t c = 0; c < 3; ++c) {
       const double expected =
-          library->model(Space::FBNet, "cifar10", parse_cost_key(targets[c] + "_latency"))->cost(found.arch);
+          library->model(Space::FBNet, "cifar10", parse_cost_key(targets[c] + "_latency"))
+              ->cost(found.arch);
       EXPECT_EQ(table.number(r, 4 + c), expected) << targets[r] << " row, " << targets[c];
     }
     const int rank = table.integer(r, 7);
@@ -73,7 +76,8 @@ TEST(Table5Pipeline, ToyRunWritesTheTableWithTheLibrarysLatencies) {
             std::string::npos)
       << md;
   EXPECT_NE(md.find("| fpga_latency | "), std::string::npos) << md;
-  EXPECT_EQ(std::count(md.begin(), md.end(), '*'), 12) << "one bold (diagonal) cell per row\n" << md;
+  EXPECT_EQ(std::count(md.begin(), md.end(), '*'), 12) << "one bold (diagonal) cell per row\n"
+                                                       << md;
 
   // A second run finds every stage finished and only redraws the same table.
   const auto again = run_command(toy_command(out));

@@ -134,7 +134,8 @@ TEST(Profiler, KilledRunResumesWithOnlyTheMissingBlocks) {
   EXPECT_EQ(measured, expected);
   EXPECT_EQ(measured.size(), 112u - 38u);
   const auto done = nlohmann::json::parse(read_text_file(path));
-  for (const auto& [key, value] : kept.items()) EXPECT_EQ(done["host_cpu_latency"][key], value) << key;
+  for (const auto& [key, value] : kept.items())
+    EXPECT_EQ(done["host_cpu_latency"][key], value) << key;
   EXPECT_EQ(done["metadata"]["complete"], true);
   EXPECT_TRUE(FbnetLut::load(path).has_setting(FbnetSetting::Cifar10));
   EXPECT_TRUE(profile(o, dir).empty());  // complete: nothing left to measure
@@ -152,18 +153,21 @@ TEST(Profiler, ResumeWithOtherSettingsIsRefused) {
   o.measure.repetitions = 3;
   o.measure.batch_size = 2;
   EXPECT_EQ(testing::error_of([&] { profile(o, dir); }),
-            dir + "/host_cpu_latency.json was measured with other settings (batch_size 1 in the "
-                  "file, 2 now; repetitions 2 in the file, 3 now); rerun with the file's settings "
-                  "to resume it, or write to another --out");
+            dir +
+                "/host_cpu_latency.json was measured with other settings (batch_size 1 in the "
+                "file, 2 now; repetitions 2 in the file, 3 now); rerun with the file's settings "
+                "to resume it, or write to another --out");
   o = tiny_options();
   o.setting = FbnetSetting::Cifar100;
   EXPECT_EQ(testing::error_of([&] { profile(o, dir); }),
-            dir + "/host_cpu_latency.json was measured with other settings (setting 'cifar10' in "
-                  "the file, 'cifar100' now); rerun with the file's settings to resume it, or "
-                  "write to another --out");
+            dir +
+                "/host_cpu_latency.json was measured with other settings (setting 'cifar10' in "
+                "the file, 'cifar100' now); rerun with the file's settings to resume it, or "
+                "write to another --out");
   write_text_file(dir + "/host_cpu_latency.json", R"({"host_cpu_latency": {"a": 1}})");
-  EXPECT_NE(testing::error_of([&] { profile(tiny_options(), dir); })
-                .find("host_cpu_latency.json: not a LUT written by hwnas_profile"),
+  EXPECT_NE(testing::error_of([&] {
+              profile(tiny_options(), dir);
+            }).find("host_cpu_latency.json: not a LUT written by hwnas_profile"),
             std::string::npos);
 }
 
@@ -180,7 +184,8 @@ TEST(Profiler, OptionsAreValidated) {
             "profile: validate 1 must be 0 (skip) or >= 2 (a correlation needs two points)");
   o = tiny_options();
   o.device_name = "my gpu";
-  EXPECT_NE(testing::error_of([&] { o.validate(); }).find("device name 'my gpu'"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { o.validate(); }).find("device name 'my gpu'"),
+            std::string::npos);
 }
 
 TEST(Profiler, AgreementStatsOfALineAndOfNoise) {
@@ -243,7 +248,8 @@ TEST(Profiler, CliProfilesResumesAndMeasuresAnArch) {
   const std::string args = " --quick --warmup 1 --reps 2 --validate 2 --nb201 2 --out " + dir;
   const auto first = testing::run_command(bin + args);
   ASSERT_EQ(first.status, 0) << first.output;
-  EXPECT_NE(first.output.find("112 blocks (112 measured, 0 from an earlier run)"), std::string::npos)
+  EXPECT_NE(first.output.find("112 blocks (112 measured, 0 from an earlier run)"),
+            std::string::npos)
       << first.output;
   EXPECT_NE(first.output.find("validation: 2 archs"), std::string::npos);
   for (const char* f : {"host_cpu_latency.json", "validation.csv", "validation.md",
@@ -263,7 +269,8 @@ TEST(Profiler, CliProfilesResumesAndMeasuresAnArch) {
   const auto one = testing::run_command(bin + " --measure-arch " + dir + "/arch.json --lut " + dir +
                                         "/host_cpu_latency.json");
   ASSERT_EQ(one.status, 0) << one.output;
-  EXPECT_NE(one.output.find("median of 2 runs"), std::string::npos) << one.output;  // LUT's settings
+  // Timed with the LUT's settings (2 repetitions).
+  EXPECT_NE(one.output.find("timed in 2 rounds of 1 network(s)"), std::string::npos) << one.output;
   EXPECT_NE(one.output.find("LUT sum"), std::string::npos) << one.output;
 }
 
