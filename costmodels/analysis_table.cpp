@@ -101,14 +101,7 @@ MetricTable fbnet_metric_table(const CostLibrary& library, FbnetSetting setting,
   t.label = "fbnet_" + t.setting;
   t.archs_note = std::to_string(samples) + " uniform random architectures (seed " +
                  std::to_string(seed) + ")";
-  // rng() % 9 rather than uniform_int_distribution: the latter differs between standard
-  // libraries, and the sample must be the same everywhere (the bias is below 1e-18).
-  std::mt19937_64 rng(seed);
-  for (size_t i = 0; i < samples; ++i) {
-    Arch a{Space::FBNet, std::vector<int>(kFbnetLayers)};
-    for (int& op : a.ops) op = static_cast<int>(rng() % kFbnetChoices);
-    t.archs.push_back(std::move(a));
-  }
+  t.archs = random_fbnet_archs(samples, seed);
   add_fbnet_complexity(t, setting);
   add_fbnet_lut_costs(t, library, setting);
   return t;

@@ -1,5 +1,7 @@
 #include "costmodels/space.h"
 
+#include <random>
+
 #include "core/error.h"
 #include "core/strings.h"
 
@@ -176,6 +178,17 @@ Arch nb201_from_code(int code) {
 
 std::string arch_to_string(const Arch& arch) {
   return arch.space == Space::FBNet ? fbnet_arch_names(arch) : nb201_string(arch);
+}
+
+std::vector<Arch> random_fbnet_archs(size_t count, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<Arch> archs;
+  for (size_t i = 0; i < count; ++i) {
+    Arch a{Space::FBNet, std::vector<int>(kFbnetLayers)};
+    for (int& op : a.ops) op = static_cast<int>(rng() % kFbnetChoices);
+    archs.push_back(std::move(a));
+  }
+  return archs;
 }
 
 }  // namespace hwnas

@@ -65,6 +65,10 @@ void validate(const Arch& arch);
 // FBNet: names "k3_e6,skip,..." or indices "3,8,..." (commas, spaces or '-' between; brackets and
 // quotes of a pasted Python list are ignored). Exactly 22 entries.
 Arch parse_fbnet_arch(std::string_view text);
+// `count` FBNet archs with every layer's choice uniform and independent, from a seeded mt19937_64.
+// rng() % 9 rather than uniform_int_distribution, which differs between standard libraries: the
+// same seed gives the same sample everywhere (the bias is below 1e-18).
+std::vector<Arch> random_fbnet_archs(size_t count, uint64_t seed);
 std::string fbnet_arch_names(const Arch& arch);    // "k3_e6,skip,..."
 std::string fbnet_arch_indices(const Arch& arch);  // "3,8,..."
 

@@ -55,18 +55,6 @@ std::string csv_arch(const Arch& arch) {
   return out;
 }
 
-// Uniform choices from the seed; `% 9` on 64-bit draws (bias < 1e-18) keeps the sample the same
-// with every standard library, unlike std::uniform_int_distribution.
-std::vector<Arch> random_fbnet_archs(int count, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<Arch> archs;
-  for (int i = 0; i < count; ++i) {
-    Arch a{Space::FBNet, std::vector<int>(kFbnetLayers)};
-    for (int& op : a.ops) op = static_cast<int>(rng() % kFbnetChoices);
-    archs.push_back(std::move(a));
-  }
-  return archs;
-}
 
 // `count` distinct NB201 indices: a partial Fisher-Yates shuffle of 0..15624 from the seed.
 std::vector<int> sample_nb201_indices(int count, uint64_t seed) {
@@ -174,7 +162,7 @@ ValidationSummary validate_fbnet_lut(const ProfileOptions& options, const std::s
 
   const std::string csv_path = out_dir + "/validation.csv";
   const auto earlier = earlier_timings(csv_path);
-  const auto archs = random_fbnet_archs(options.validate_archs, options.seed);
+  const auto archs = random_fbnet_archs(static_cast<size_t>(options.validate_archs), options.seed);
   ValidationSummary summary;
   std::map<std::string, Timing> known;  // csv_arch -> timing: the rows of earlier runs first
   std::vector<Arch> missing;

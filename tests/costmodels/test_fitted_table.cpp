@@ -24,17 +24,6 @@ const HelpFbnetMeasurements& help() {
   return loaded;
 }
 
-std::vector<Arch> random_archs(size_t count, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<Arch> archs;
-  for (size_t i = 0; i < count; ++i) {
-    Arch a{Space::FBNet, std::vector<int>(kFbnetLayers)};
-    for (int& op : a.ops) op = static_cast<int>(rng() % kFbnetChoices);
-    archs.push_back(std::move(a));
-  }
-  return archs;
-}
-
 // A random additive table the LUT format can hold: layers of equal shape (equal LUT key) share
 // their entries, as in HW-NAS-Bench.
 FbnetCostTable random_lut_table(uint64_t seed) {
@@ -79,7 +68,7 @@ std::vector<double> costs_of(const FbnetCostTable& t, const std::vector<Arch>& a
 
 TEST(FittedTable, RecoversASyntheticAdditiveTableExactly) {
   const FbnetCostTable truth = random_lut_table(/*seed=*/11);
-  const auto archs = random_archs(600, /*seed=*/5);
+  const auto archs = random_fbnet_archs(600, /*seed=*/5);
   FitOptions options;
   options.lambda = 1e-12;
   const auto fit = fit_fbnet_table("synthetic", archs, costs_of(truth, archs), options);
@@ -140,7 +129,7 @@ TEST(FittedTable, WrittenJsonLoadsAsALutWithTheSameCosts) {
   ASSERT_EQ(lut.keys(), std::vector<CostKey>{key});
   EXPECT_FALSE(lut.has_setting(FbnetSetting::ImageNet));
   const FbnetCostTable& table = lut.table(FbnetSetting::Cifar100, key);
-  for (const auto& arch : random_archs(20, /*seed=*/3)) {
+  for (const auto& arch : random_fbnet_archs(20, /*seed=*/3)) {
     EXPECT_EQ(table.cost(arch.ops.data()), fit.predict(arch)) << fbnet_arch_names(arch);
   }
   EXPECT_EQ(table.layer, fit.table.layer);  // 17 significant digits: every entry round-trips
@@ -189,7 +178,7 @@ TEST(FittedTable, BadOptionsAndDataArePinned) {
   EXPECT_EQ(error_of([] { split_train_test(5, 0.2, 0); }),
             "split: 5 archs with test_fraction 0.2 leave 4 for training and 1 held out; expected "
             "at least 2 in each");
-  const auto archs = random_archs(3, 0);
+  const auto archs = random_fbnet_archs(3, 0);
   EXPECT_EQ(error_of([&] {
               fit_fbnet_table("d", archs, {1.0, 2.0}, FitOptions{});
             }),
@@ -211,7 +200,7 @@ TEST(FittedTable, NegativeFixedPartNamesTheDevice) {
     for (int op = 1; op < kFbnetChoices; ++op) t.layer[l * kFbnetChoices + op] = 10;
   }
   t.stem = -5;  // every sampled arch still has a positive latency (>= one op of cost 10)
-  const auto archs = random_archs(300, /*seed=*/9);
+  const auto archs = random_fbnet_archs(300, /*seed=*/9);
   FitOptions options;
   options.lambda = 1e-12;
   const std::string message =
@@ -223,7 +212,7 @@ TEST(FittedTable, NegativeFixedPartNamesTheDevice) {
 }
 
 TEST(FittedTable, PlainLeastSquaresNeedsEveryEntrySeen) {
-  const auto archs = random_archs(20, /*seed=*/4);  // 16 train archs cannot show 9 ops x 22 layers
+  const auto archs = random_fbnet_archs(20, /*seed=*/4);  // 16 train archs cannot show 9 ops x 22 layers
   std::vector<double> latency(archs.size(), 1.0);
   FitOptions options;
   options.lambda = 0;
