@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -34,6 +35,14 @@ void write_text_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (out) out << text;
   if (!out) throw DataError("cannot write '" + path + "': " + std::strerror(errno));
+}
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string temp = path + ".tmp";
+  write_text_file(temp, text);
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  if (error) throw DataError("cannot replace '" + path + "' by '" + temp + "': " + error.message());
 }
 
 }  // namespace hwnas

@@ -15,5 +15,8 @@ std::string read_text_file(const std::string& path);
 
 // Writes (replaces) a whole file; DataError naming the file when it cannot be written.
 void write_text_file(const std::string& path, const std::string& text);
+// Writes `path` through a temporary file and a rename, so an interrupted run leaves either the
+// old or the new content, never half a file. DataError naming the file on failure.
+void write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace hwnas

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <ctime>
 
 namespace hwnas {
@@ -73,6 +75,13 @@ std::string utc_timestamp() {
   gmtime_r(&now, &tm);
   char text[32];
   std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+std::string format_fixed(double value, int digits) {
+  if (std::isnan(value)) return "n/a";
+  char text[64];
+  std::snprintf(text, sizeof(text), "%.*f", digits, value);
   return text;
 }
 

@@ -18,6 +18,8 @@ bool parse_double(std::string_view text, double& value);
 
 // Shortest text that reads back as the same double (like Python's repr).
 std::string format_double(double value);
+// `value` with `digits` decimals ("9.427"), "n/a" for NaN: report tables and log lines.
+std::string format_fixed(double value, int digits);
 // The current UTC time as ISO 8601, "2026-11-28T23:47:54Z" (the date of written tables).
 std::string utc_timestamp();
 

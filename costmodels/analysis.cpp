@@ -18,13 +18,6 @@
 namespace hwnas {
 namespace {
 
-std::string fixed(double value, int decimals) {
-  if (std::isnan(value)) return "n/a";
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%.*f", decimals, value);
-  return buffer;
-}
-
 std::string csv_number(double value) { return std::isnan(value) ? "" : format_double(value); }
 
 std::string with_unit(const MetricColumn& c) {
@@ -41,7 +34,7 @@ std::string ranked_names(std::vector<ComplexityCorrelation> rows, size_t n, bool
   });
   std::vector<std::string> parts;
   for (size_t i = 0; i < std::min(n, rows.size()); ++i) {
-    parts.push_back(rows[i].metric + " (" + fixed(rows[i].flops[0], 3) + ")");
+    parts.push_back(rows[i].metric + " (" + format_fixed(rows[i].flops[0], 3) + ")");
   }
   return join(parts, ", ");
 }
@@ -170,7 +163,7 @@ void run_pareto(const MetricTable& t, const AnalysisOptions& options, RunWriter&
   for (const auto& s : summary) {
     table += "| " + s.metric + " | " + std::to_string(s.count) + " | " +
              std::to_string(s.front_size) + " | " + std::to_string(s.highlight_kept) + " | " +
-             fixed(s.tau_accuracy, 3) + " |\n";
+             format_fixed(s.tau_accuracy, 3) + " |\n";
     csv += s.metric + "," + std::to_string(s.count) + "," + std::to_string(s.front_size) + "," +
            std::to_string(s.highlight_kept) + "," + csv_number(s.tau_accuracy) + "\n";
   }
@@ -213,8 +206,8 @@ std::string complexity_markdown(const MetricTable& table,
                     "params rho | params r |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& r : rows) {
     out += "| " + r.metric + " | " + r.source + " | " + std::to_string(r.count);
-    for (double v : r.flops) out += " | " + fixed(v, 3);
-    for (double v : r.params) out += " | " + fixed(v, 3);
+    for (double v : r.flops) out += " | " + format_fixed(v, 3);
+    for (double v : r.params) out += " | " + format_fixed(v, 3);
     out += " |\n";
   }
   out += "\nFLOPs ranks best: " + ranked_names(rows, 3, true) +
@@ -254,7 +247,7 @@ std::string matrix_markdown(const std::vector<std::string>& names, const Correla
   out += "\n" + rule + "\n";
   for (size_t i = 0; i < names.size(); ++i) {
     out += "| " + std::to_string(i + 1) + " | " + names[i] + " |";
-    for (size_t j = 0; j < names.size(); ++j) out += " " + fixed(m.value[i][j], decimals) + " |";
+    for (size_t j = 0; j < names.size(); ++j) out += " " + format_fixed(m.value[i][j], decimals) + " |";
     out += "\n";
   }
   return out;

@@ -17,21 +17,15 @@
 namespace hwnas {
 namespace {
 
-std::string fixed(double value, int digits) {
-  char text[64];
-  std::snprintf(text, sizeof(text), "%.*f", digits, value);
-  return text;
-}
-
 // "9.427" for one value, "9.43 ± 0.51" for several (sample standard deviation).
 std::string mean_sd(const std::vector<double>& values, int digits) {
   double mean = 0;
   for (double v : values) mean += v / double(values.size());
-  if (values.size() == 1) return fixed(mean, digits);
+  if (values.size() == 1) return format_fixed(mean, digits);
   double ss = 0;
   for (double v : values) ss += (v - mean) * (v - mean);
-  return fixed(mean, digits - 1) + " ± " +
-         fixed(std::sqrt(ss / double(values.size() - 1)), digits - 1);
+  return format_fixed(mean, digits - 1) + " ± " +
+         format_fixed(std::sqrt(ss / double(values.size() - 1)), digits - 1);
 }
 
 std::string column_title(const CostKey& key) {
@@ -188,7 +182,7 @@ std::vector<std::string> DeviceComparison::write(const std::string& dir,
   for (const auto& row : rows) {
     const auto top1 = row.mean_top1();
     bars.series.push_back(row.target.device + " target" +
-                          (top1 ? " (top-1 " + fixed(*top1, 2) + " %)" : ""));
+                          (top1 ? " (top-1 " + format_fixed(*top1, 2) + " %)" : ""));
     std::vector<double> values;
     for (size_t c = 0; c < columns.size(); ++c) values.push_back(row.mean_cost(c));
     bars.values.push_back(values);

@@ -59,15 +59,8 @@ Eigen::Matrix<double, kFbnetChoices, kBasis> helmert_basis() {
   return p;
 }
 
-std::string fixed_decimals(double value, int decimals) {
-  if (std::isnan(value)) return "n/a";
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%.*f", decimals, value);
-  return buffer;
-}
-
 std::string percent(double fraction) {
-  return std::isnan(fraction) ? "n/a" : fixed_decimals(100 * fraction, 2) + "%";
+  return std::isnan(fraction) ? "n/a" : format_fixed(100 * fraction, 2) + "%";
 }
 
 std::string csv_number(double value) { return std::isnan(value) ? "" : format_double(value); }
@@ -201,11 +194,11 @@ double FittedFbnetTable::predict(const Arch& arch) const {
 }
 
 std::string FittedFbnetTable::brief_report() const {
-  return device + ": fixed " + fixed_decimals(fixed(), 3) + " ms, held-out (" +
-         std::to_string(test_archs) + " archs) Kendall tau " + fixed_decimals(test.kendall_tau, 4) +
-         ", Pearson " + fixed_decimals(test.pearson, 4) + ", MRE " +
+  return device + ": fixed " + format_fixed(fixed(), 3) + " ms, held-out (" +
+         std::to_string(test_archs) + " archs) Kendall tau " + format_fixed(test.kendall_tau, 4) +
+         ", Pearson " + format_fixed(test.pearson, 4) + ", MRE " +
          percent(test.mean_relative_error) + "; FLOPs line: tau " +
-         fixed_decimals(flops_baseline.kendall_tau, 4) + ", MRE " +
+         format_fixed(flops_baseline.kendall_tau, 4) + ", MRE " +
          percent(flops_baseline.mean_relative_error);
 }
 
@@ -372,10 +365,10 @@ std::string fit_report_markdown(const std::vector<FittedFbnetTable>& fits) {
   for (const auto& f : fits) {
     out += "| " + f.device + (is_lut_sum(f.device) ? " (LUT sum)" : "") + " | " +
            std::to_string(f.train_archs) + " | " + std::to_string(f.test_archs) + " | " +
-           fixed_decimals(f.test.kendall_tau, 4) + " | " + fixed_decimals(f.test.pearson, 4) +
+           format_fixed(f.test.kendall_tau, 4) + " | " + format_fixed(f.test.pearson, 4) +
            " | " + percent(f.test.mean_relative_error) + " | " +
-           fixed_decimals(f.flops_baseline.kendall_tau, 4) + " | " +
-           fixed_decimals(f.flops_baseline.pearson, 4) + " | " +
+           format_fixed(f.flops_baseline.kendall_tau, 4) + " | " +
+           format_fixed(f.flops_baseline.pearson, 4) + " | " +
            percent(f.flops_baseline.mean_relative_error) + " |\n";
   }
   return out;

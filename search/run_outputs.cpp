@@ -17,12 +17,6 @@ namespace {
 
 std::string csv_value(double value) { return std::isnan(value) ? "" : format_double(value); }
 
-std::string fixed(double value, int digits) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%.*f", digits, value);
-  return buffer;
-}
-
 std::string cost_header(const Objective& objective) {
   std::string out;
   for (const auto& key : objective.metrics()) out += "," + key.to_string();
@@ -226,10 +220,10 @@ std::vector<std::string> write_seeds_outputs(const std::string& dir, const Searc
             ", fitness " + format_double(optimum.best_value) + "\n";
   } else if (objective.multi_objective()) {
     text += "true front " + std::to_string(optimum.front_codes.size()) + " archs, hypervolume " +
-            fixed(optimum.hypervolume, 4) + "\n";
+            format_fixed(optimum.hypervolume, 4) + "\n";
   }
   text += "unknown-cost queries per seed (treated as infeasible): " +
-          fixed(unknown / results.size(), 1) + "\nsummed search wall time " + fixed(wall, 3) +
+          format_fixed(unknown / results.size(), 1) + "\nsummed search wall time " + format_fixed(wall, 3) +
           " s\n\n" + summary.table();
   write_text_file(dir + "/summary.txt", text);
   written.push_back("summary.txt");

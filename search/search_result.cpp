@@ -12,18 +12,12 @@ namespace {
 
 constexpr int kMaxEnumerated = 1 << 20;  // spaces up to this size are enumerated for the optimum
 
-std::string fixed(double value, int digits) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%.*f", digits, value);
-  return buffer;
-}
-
 std::string costs_text(const Evaluation& e, const Objective& objective) {
   std::string out;
   for (size_t m = 0; m < objective.metrics().size(); ++m) {
     const CostKey& key = objective.metrics()[m];
     out += ", " + key.to_string() + " " +
-           (std::isnan(e.costs[m]) ? std::string("unknown") : fixed(e.costs[m], 3)) + " " +
+           (std::isnan(e.costs[m]) ? std::string("unknown") : format_fixed(e.costs[m], 3)) + " " +
            metric_unit(key.metric);
   }
   return out;
@@ -158,15 +152,15 @@ std::string SearchResult::brief_report(const Evaluator& evaluator,
                     std::to_string(history.size()) + " queries: ";
   if (objective.multi_objective()) {
     out += std::to_string(front.size()) + " archs on the found front, hypervolume " +
-           fixed(hypervolume, 4);
+           format_fixed(hypervolume, 4);
   } else if (best < 0) {
     out += "no feasible arch found";
   } else {
     const QueryRecord& q = history[best];
-    out += evaluator.arch_label(q.arch) + ", accuracy " + fixed(q.eval.accuracy, 2) + " %" +
+    out += evaluator.arch_label(q.arch) + ", accuracy " + format_fixed(q.eval.accuracy, 2) + " %" +
            costs_text(q.eval, objective);
   }
-  if (!regret_by_query.empty()) out += "; regret " + fixed(final_regret(), 4);
+  if (!regret_by_query.empty()) out += "; regret " + format_fixed(final_regret(), 4);
   return out;
 }
 
@@ -178,7 +172,7 @@ std::string SearchResult::full_report(const Evaluator& evaluator, const Objectiv
   line("objective       " + objective.describe());
   line("evaluator       " + evaluator.describe());
   line("queries         " + std::to_string(history.size()) + ", simulated training time " +
-       fixed(simulated_seconds / 3600.0, 1) + " GPU-hours, wall " + fixed(wall_seconds, 4) + " s");
+       format_fixed(simulated_seconds / 3600.0, 1) + " GPU-hours, wall " + format_fixed(wall_seconds, 4) + " s");
   line("unknown cost    " + std::to_string(unknown_cost_queries) +
        " queries hit an arch whose cost the table does not know (treated as infeasible)");
   line("infeasible      " + std::to_string(infeasible_queries) + " queries");
@@ -186,8 +180,8 @@ std::string SearchResult::full_report(const Evaluator& evaluator, const Objectiv
     if (best >= 0) {
       const QueryRecord& q = history[best];
       line("found           " + evaluator.arch_label(q.arch));
-      line("                accuracy " + fixed(q.eval.accuracy, 2) + " %" +
-           costs_text(q.eval, objective) + ", fitness " + fixed(q.fitness, 4) + ", at query " +
+      line("                accuracy " + format_fixed(q.eval.accuracy, 2) + " %" +
+           costs_text(q.eval, objective) + ", fitness " + format_fixed(q.fitness, 4) + ", at query " +
            std::to_string(best + 1));
     } else {
       line("found           no feasible arch");
@@ -195,20 +189,20 @@ std::string SearchResult::full_report(const Evaluator& evaluator, const Objectiv
     if (optimum.available && optimum.best_code >= 0) {
       const Evaluation e = evaluator.evaluate_code(optimum.best_code);
       line("table best      " + evaluator.arch_label(nb201_from_code(optimum.best_code)));
-      line("                accuracy " + fixed(e.accuracy, 2) + " %" + costs_text(e, objective) +
-           ", fitness " + fixed(optimum.best_value, 4) + " (" + std::to_string(optimum.num_feasible) +
+      line("                accuracy " + format_fixed(e.accuracy, 2) + " %" + costs_text(e, objective) +
+           ", fitness " + format_fixed(optimum.best_value, 4) + " (" + std::to_string(optimum.num_feasible) +
            " feasible, " + std::to_string(optimum.num_unknown) + " unknown of " +
            std::to_string(optimum.num_archs) + ")");
-      line("regret          " + fixed(final_regret(), 4));
+      line("regret          " + format_fixed(final_regret(), 4));
     }
   } else {
     line("found front     " + std::to_string(front.size()) + " archs, hypervolume " +
-         fixed(hypervolume, 4) + " (normalised)");
+         format_fixed(hypervolume, 4) + " (normalised)");
     if (optimum.available) {
       line("true front      " + std::to_string(optimum.front_codes.size()) +
-           " archs, hypervolume " + fixed(optimum.hypervolume, 4) + " (" +
+           " archs, hypervolume " + format_fixed(optimum.hypervolume, 4) + " (" +
            std::to_string(optimum.num_unknown) + " archs with unknown costs left out)");
-      line("regret          " + fixed(final_regret(), 4) + " (hypervolume gap)");
+      line("regret          " + format_fixed(final_regret(), 4) + " (hypervolume gap)");
     }
   }
   return out;

@@ -68,14 +68,6 @@ nlohmann::ordered_json read_profiled_lut(const std::string& path, LutProtocol& p
 
 }  // namespace
 
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp";
-  write_text_file(temp, text);
-  std::error_code error;
-  std::filesystem::rename(temp, path, error);
-  if (error) throw DataError("cannot replace '" + path + "' by '" + temp + "': " + error.message());
-}
-
 std::string host_description() { return cpu_model() + ", LibTorch " + TORCH_VERSION; }
 
 std::string LutProtocol::differences(const LutProtocol& now) const {

@@ -5,13 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "core/paths.h"  // write_file_atomically
 #include "supernet/profiler.h"
 
 namespace hwnas {
-
-// Writes `path` through a temporary file and a rename, so an interrupted run leaves either the
-// old or the new content, never half a file. DataError naming the file on failure.
-void write_file_atomically(const std::string& path, const std::string& text);
 
 // What a table's numbers depend on. A table is only extended by a run with the same protocol; the
 // seed is not part of it (it only picks the random weights and inputs).

@@ -1,4 +1,4 @@
-// Stages 2 and 3 of the profiler: whole networks timed (through measure_arch) and compared with
+// Stages 2 and 3 of the profiler: whole networks timed (through measure_archs) and compared with
 // the LUT sum (HW-NAS-Bench's validation) and with the published NB201 latency columns. No
 // LibTorch here; the CSVs are the resume state.
 #include <spdlog/spdlog.h>
@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <random>
@@ -25,13 +26,6 @@
 namespace hwnas {
 
 namespace {
-
-std::string fixed(double value, int digits = 4) {
-  if (std::isnan(value)) return "n/a";
-  char text[64];
-  std::snprintf(text, sizeof(text), "%.*f", digits, value);
-  return text;
-}
 
 // Timings of an earlier (interrupted or smaller) run, by the CSV's first column. A run with other
 // measurement settings never gets here: the LUT's protocol check comes first.
@@ -55,7 +49,6 @@ std::string csv_arch(const Arch& arch) {
   return out;
 }
 
-
 // `count` distinct NB201 indices: a partial Fisher-Yates shuffle of 0..15624 from the seed.
 std::vector<int> sample_nb201_indices(int count, uint64_t seed) {
   std::mt19937_64 rng(seed);
@@ -66,6 +59,33 @@ std::vector<int> sample_nb201_indices(int count, uint64_t seed) {
   }
   all.resize(count);
   return all;
+}
+
+// Times the archs whose key is not in `known` (keys[i] names archs[i]), kInterleavedNetworks at a
+// time and each group in rounds, adding their timings to `known`; `save` runs after each group
+// (the stage's CSV is its resume state). Returns how many were measured.
+int time_missing(const ProfileOptions& options, const std::vector<Arch>& archs,
+                 const std::vector<std::string>& keys, std::map<std::string, Timing>& known,
+                 const ProfileObserver& observer, ProgressReporter& progress,
+                 const std::function<void()>& save) {
+  std::vector<size_t> missing;
+  for (size_t i = 0; i < archs.size(); ++i) {
+    if (!known.count(keys[i])) missing.push_back(i);
+  }
+  for (size_t start = 0; start < missing.size(); start += kInterleavedNetworks) {
+    const size_t end = std::min(missing.size(), start + kInterleavedNetworks);
+    std::vector<Arch> group;
+    for (size_t g = start; g < end; ++g) group.push_back(archs[missing[g]]);
+    const auto timings = measure_archs(options.measure, group, options.setting);
+    for (size_t g = start; g < end; ++g) {
+      const Timing& t = timings[g - start];
+      known[keys[missing[g]]] = t;
+      if (observer.network_measured) observer.network_measured(archs[missing[g]]);
+      progress.step(keys[missing[g]], fmt::format("archs, last measured {:.3f} ms", t.median_ms));
+    }
+    save();
+  }
+  return static_cast<int>(missing.size());
 }
 
 std::string protocol_line(const ProfileOptions& o, int threads) {
@@ -96,7 +116,8 @@ bool plot_validation(const std::string& dir, const std::vector<double>& predicte
           "plot 'validation.dat' using 1:2 with points pt 7 ps 0.9 lc rgb '#1f77b4' title "
           "'architectures', " +
           fit + " with lines lw 2 lc rgb '#d62728' title " +
-          gnuplot_quote("fit: " + fixed(s.slope, 3) + " x + " + fixed(s.intercept, 3) + " ms") +
+          gnuplot_quote("fit: " + format_fixed(s.slope, 3) + " x + " +
+                        format_fixed(s.intercept, 3) + " ms") +
           ", x with lines dt 2 lc rgb '#555555' title 'measured = LUT sum'\n");
   try {
     run_gnuplot(dir + "/validation.gp");
@@ -143,10 +164,11 @@ AgreementStats agreement_stats(const std::vector<double>& predicted,
 
 std::string ValidationSummary::brief_report() const {
   return "validation: " + std::to_string(stats.count) + " archs, LUT sum vs measured: Pearson " +
-         fixed(stats.pearson) + ", Kendall tau " + fixed(stats.kendall_tau) + ", R^2 " +
-         fixed(stats.r2) + ", measured = " + fixed(stats.slope) + " * LUT + " +
-         fixed(stats.intercept) + " ms, mean ratio " + fixed(stats.mean_ratio) +
-         " (FLOPs: Kendall tau " + fixed(flops_stats.kendall_tau) + ")";
+         format_fixed(stats.pearson, 4) + ", Kendall tau " + format_fixed(stats.kendall_tau, 4) +
+         ", R^2 " + format_fixed(stats.r2, 4) + ", measured = " + format_fixed(stats.slope, 4) +
+         " * LUT + " + format_fixed(stats.intercept, 4) + " ms, mean ratio " +
+         format_fixed(stats.mean_ratio, 4) + " (FLOPs: Kendall tau " +
+         format_fixed(flops_stats.kendall_tau, 4) + ")";
 }
 
 ValidationSummary validate_fbnet_lut(const ProfileOptions& options, const std::string& out_dir,
@@ -164,15 +186,11 @@ ValidationSummary validate_fbnet_lut(const ProfileOptions& options, const std::s
   const auto earlier = earlier_timings(csv_path);
   const auto archs = random_fbnet_archs(static_cast<size_t>(options.validate_archs), options.seed);
   ValidationSummary summary;
+  std::vector<std::string> keys;
   std::map<std::string, Timing> known;  // csv_arch -> timing: the rows of earlier runs first
-  std::vector<Arch> missing;
   for (const Arch& arch : archs) {
-    const auto it = earlier.find(csv_arch(arch));
-    if (it != earlier.end()) {
-      known[it->first] = it->second;
-    } else {
-      missing.push_back(arch);
-    }
+    keys.push_back(csv_arch(arch));
+    if (const auto it = earlier.find(keys.back()); it != earlier.end()) known.insert(*it);
   }
   summary.reused = static_cast<int>(known.size());
   ProgressReporter progress("validation", archs.size(), known.size());
@@ -183,11 +201,11 @@ ValidationSummary validate_fbnet_lut(const ProfileOptions& options, const std::s
     measured.clear();
     mflops.clear();
     std::string csv = "arch,lut_sum_ms,measured_ms,p10_ms,p90_ms,mflops\n";
-    for (const Arch& arch : archs) {
-      const auto it = known.find(csv_arch(arch));
+    for (size_t i = 0; i < archs.size(); ++i) {
+      const auto it = known.find(keys[i]);
       if (it == known.end()) continue;
-      predicted.push_back(table.cost(arch.ops.data()));
-      mflops.push_back(fbnet_complexity(arch, options.setting).mflops);
+      predicted.push_back(table.cost(archs[i].ops.data()));
+      mflops.push_back(fbnet_complexity(archs[i], options.setting).mflops);
       measured.push_back(it->second.median_ms);
       csv += it->first + "," + format_double(predicted.back()) + "," +
              format_double(it->second.median_ms) + "," + format_double(it->second.p10_ms) + "," +
@@ -195,29 +213,15 @@ ValidationSummary validate_fbnet_lut(const ProfileOptions& options, const std::s
     }
     write_file_atomically(csv_path, csv);
   };
-  for (size_t start = 0; start < missing.size(); start += kInterleavedNetworks) {
-    const std::vector<Arch> group(
-        missing.begin() + start,
-        missing.begin() + std::min(missing.size(), start + kInterleavedNetworks));
-    const auto timings = measure_archs(options.measure, group, options.setting);
-    for (size_t i = 0; i < group.size(); ++i) {
-      known[csv_arch(group[i])] = timings[i];
-      ++summary.measured;
-      if (observer.network_measured) observer.network_measured(group[i]);
-      progress.step(csv_arch(group[i]),
-                    fmt::format("archs, last: LUT sum {:.3f} ms, measured {:.3f} ms",
-                                table.cost(group[i].ops.data()), timings[i].median_ms));
-    }
-    write_rows();
-  }
+  summary.measured = time_missing(options, archs, keys, known, observer, progress, write_rows);
   write_rows();
   summary.stats = agreement_stats(predicted, measured);
   summary.flops_stats = agreement_stats(mflops, measured);
 
   const std::string title = options.device_name + ": LUT sum vs whole network, fbnet " +
                             to_string(options.setting) + ", " + std::to_string(archs.size()) +
-                            " archs (Pearson " + fixed(summary.stats.pearson, 3) + ", Kendall " +
-                            fixed(summary.stats.kendall_tau, 3) + ")";
+                            " archs (Pearson " + format_fixed(summary.stats.pearson, 3) +
+                            ", Kendall " + format_fixed(summary.stats.kendall_tau, 3) + ")";
   summary.plotted = plot_validation(out_dir, predicted, measured, summary.stats, title);
   const AgreementStats& s = summary.stats;
   const AgreementStats& f = summary.flops_stats;
@@ -231,22 +235,22 @@ ValidationSummary validate_fbnet_lut(const ProfileOptions& options, const std::s
       "beat.\n\n"
       "| statistic | LUT sum | FLOPs |\n|---|---|---|\n"
       "| Pearson | " +
-      fixed(s.pearson) + " | " + fixed(f.pearson) +
+      format_fixed(s.pearson, 4) + " | " + format_fixed(f.pearson, 4) +
       " |\n"
       "| Kendall tau-b | " +
-      fixed(s.kendall_tau) + " | " + fixed(f.kendall_tau) +
+      format_fixed(s.kendall_tau, 4) + " | " + format_fixed(f.kendall_tau, 4) +
       " |\n"
       "| R^2 of the least-squares line | " +
-      fixed(s.r2) + " | " + fixed(f.r2) +
+      format_fixed(s.r2, 4) + " | " + format_fixed(f.r2, 4) +
       " |\n"
       "| slope (measured per unit) | " +
-      fixed(s.slope) + " | " + fixed(f.slope, 6) +
+      format_fixed(s.slope, 4) + " | " + format_fixed(f.slope, 6) +
       " ms/MFLOP |\n"
       "| intercept (ms) | " +
-      fixed(s.intercept) + " | " + fixed(f.intercept) +
+      format_fixed(s.intercept, 4) + " | " + format_fixed(f.intercept, 4) +
       " |\n"
       "| mean measured / LUT sum | " +
-      fixed(s.mean_ratio) +
+      format_fixed(s.mean_ratio, 4) +
       " | |\n\n"
       "A slope or ratio above 1 is per-network overhead the isolated blocks do not see (framework "
       "dispatch between blocks, cache effects); rankings (Kendall tau) are what a search uses.\n\n"
@@ -259,7 +263,7 @@ ValidationSummary validate_fbnet_lut(const ProfileOptions& options, const std::s
 std::string Nb201Summary::brief_report() const {
   std::string out = "nb201: " + std::to_string(sampled) + " archs timed whole; Kendall tau with";
   for (size_t i = 0; i < columns.size() && i < 3; ++i) {
-    out += (i ? ", " : " ") + columns[i].column + " " + fixed(columns[i].kendall_tau, 3);
+    out += (i ? ", " : " ") + columns[i].column + " " + format_fixed(columns[i].kendall_tau, 3);
   }
   return out + (columns.size() > 3 ? ", ... (nb201_correlation.md)" : "");
 }
@@ -280,15 +284,13 @@ Nb201Summary profile_nb201_sample(const ProfileOptions& options, const CostLibra
   const auto indices = sample_nb201_indices(options.nb201_archs, options.seed);
   Nb201Summary summary;
   summary.sampled = static_cast<int>(indices.size());
-  std::map<int, Timing> known;  // NB201 index -> timing: the rows of earlier runs first
-  std::vector<int> missing;
+  std::vector<Arch> sample;
+  std::vector<std::string> keys;
+  std::map<std::string, Timing> known;  // NB201 index -> timing: the rows of earlier runs first
   for (int index : indices) {
-    const auto it = earlier.find(std::to_string(index));
-    if (it != earlier.end()) {
-      known[index] = it->second;
-    } else {
-      missing.push_back(index);
-    }
+    sample.push_back(tables.arch_at(index));
+    keys.push_back(std::to_string(index));
+    if (const auto it = earlier.find(keys.back()); it != earlier.end()) known.insert(*it);
   }
   summary.reused = static_cast<int>(known.size());
   ProgressReporter progress("nb201", indices.size(), known.size());
@@ -299,33 +301,19 @@ Nb201Summary profile_nb201_sample(const ProfileOptions& options, const CostLibra
     measured.clear();
     mflops.clear();
     std::string csv = "index,arch,measured_ms,p10_ms,p90_ms,mflops\n";
-    for (int index : indices) {
-      const auto it = known.find(index);
+    for (size_t i = 0; i < sample.size(); ++i) {
+      const auto it = known.find(keys[i]);
       if (it == known.end()) continue;
-      archs.push_back(tables.arch_at(index));
+      archs.push_back(sample[i]);
       measured.push_back(it->second.median_ms);
       mflops.push_back(nb201_complexity(archs.back()).mflops);
-      csv += std::to_string(index) + "," + nb201_string(archs.back()) + "," +
+      csv += keys[i] + "," + nb201_string(archs.back()) + "," +
              format_double(it->second.median_ms) + "," + format_double(it->second.p10_ms) + "," +
              format_double(it->second.p90_ms) + "," + format_double(mflops.back()) + "\n";
     }
     write_file_atomically(csv_path, csv);
   };
-  for (size_t start = 0; start < missing.size(); start += kInterleavedNetworks) {
-    std::vector<Arch> group;
-    for (size_t i = start; i < std::min(missing.size(), start + kInterleavedNetworks); ++i) {
-      group.push_back(tables.arch_at(missing[i]));
-    }
-    const auto timings = measure_archs(options.measure, group, options.setting);
-    for (size_t i = 0; i < group.size(); ++i) {
-      known[missing[start + i]] = timings[i];
-      ++summary.measured;
-      if (observer.network_measured) observer.network_measured(group[i]);
-      progress.step(nb201_string(group[i]), fmt::format("archs, last: index {} measured {:.3f} ms",
-                                                        missing[start + i], timings[i].median_ms));
-    }
-    write_rows();
-  }
+  summary.measured = time_missing(options, sample, keys, known, observer, progress, write_rows);
   write_rows();
 
   // Every published latency column, over the sampled archs it has a value for.
@@ -375,8 +363,8 @@ Nb201Summary profile_nb201_sample(const ProfileOptions& options, const CostLibra
                    "shares come first.\n\n"
                    "| column | archs with a value | Pearson | Kendall tau-b |\n|---|---|---|---|\n";
   for (const auto& c : summary.columns) {
-    md += "| " + c.column + " | " + std::to_string(c.known) + " | " + fixed(c.pearson) + " | " +
-          fixed(c.kendall_tau) + " |\n";
+    md += "| " + c.column + " | " + std::to_string(c.known) + " | " + format_fixed(c.pearson, 4) +
+          " | " + format_fixed(c.kendall_tau, 4) + " |\n";
   }
   md += "\n" +
         (partial.empty()

@@ -1,6 +1,6 @@
 // The measuring half of the profiler (LibTorch): the timing routine, the LUT's blocks built from
 // the supernet's modules, whole child networks, and stage 1 (the LUT). Stages 2 and 3 only call
-// measure_arch and live in profile_validation.cpp, without LibTorch.
+// measure_archs and live in profile_validation.cpp, without LibTorch.
 #include "supernet/profiler.h"
 
 #include <c10/core/InferenceMode.h>
@@ -215,10 +215,6 @@ std::vector<Timing> measure_archs(const MeasureOptions& options, const std::vect
                     {3, hw, hw}});
   }
   return time_interleaved(nets, options);
-}
-
-Timing measure_arch(const MeasureOptions& options, const Arch& arch, FbnetSetting setting) {
-  return measure_archs(options, {arch}, setting).front();
 }
 
 LutStageSummary profile_fbnet_lut(const ProfileOptions& options, const std::string& out_dir,

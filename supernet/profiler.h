@@ -83,17 +83,16 @@ double quantile(std::vector<double> values, double q);
 // Applies the options' thread count to LibTorch (process-wide) and returns the count in effect.
 int apply_threads(const MeasureOptions& options);
 
-// One architecture as a whole child network (same modules as the supernet), timed end to end.
-// `setting` is the FBNet setting (ignored for NB201: cifar10, 32x32, 10 classes).
-Timing measure_arch(const MeasureOptions& options, const Arch& arch, FbnetSetting setting);
-// Several architectures timed in rounds (each round runs every network once), so that the slow
-// and fast phases of a shared machine fall on all of them alike; all are built first.
+// Architectures as whole child networks (same modules as the supernet), timed end to end in rounds
+// (each round runs every network once), so that the slow and fast phases of a shared machine fall
+// on all of them alike; all are built first. `setting` is the FBNet setting (ignored for NB201:
+// cifar10, 32x32, 10 classes).
 std::vector<Timing> measure_archs(const MeasureOptions& options, const std::vector<Arch>& archs,
                                   FbnetSetting setting);
-// How many networks one interleaved group holds. All are built at once (100 FBNet cifar10 child
-// nets: ~1.3 GB), and the profile resumes group by group. Groups must be large: a shared machine
-// also drifts between groups (with groups of 25, two runs of the same 100 networks differed by up
-// to 26 % in one group's mean and agreed in the others).
+// How many networks one interleaved group holds. All are built at once (the profile with 100
+// FBNet cifar10 child nets per group peaked at 0.9 GB RSS), and the profile resumes group by group.
+// Groups must be large: a shared machine also drifts between groups (with groups of 25, two runs of
+// the same 100 networks differed by up to 26 % in one group's mean and agreed in the others).
 constexpr size_t kInterleavedNetworks = 100;
 
 // Called as each stage goes (tests count what is measured; the CLI draws nothing extra).

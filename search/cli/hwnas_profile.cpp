@@ -41,12 +41,6 @@ hwnas::MeasureOptions measure_options(const hwnas::CliArgs& args, hwnas::Measure
   return base;
 }
 
-std::string ms(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.4f", value);
-  return text;
-}
-
 // --measure-arch (repeatable): arch.json files timed as whole networks, in rounds (so that they
 // see the same phases of a shared machine), with the LUT's prediction when given.
 int measure_given(const hwnas::CliArgs& args) {
@@ -104,12 +98,14 @@ int measure_given(const hwnas::CliArgs& args) {
     const auto& t = timings[i];
     std::cout << paths[i] << ": " << hwnas::arch_to_string(files[i].arch) << " ("
               << hwnas::to_string(space) << " " << files[i].setting << ")\n"
-              << "  measured  " << ms(t.median_ms) << " ms (median; p10 " << ms(t.p10_ms)
-              << ", p90 " << ms(t.p90_ms) << ")\n";
+              << "  measured  " << hwnas::format_fixed(t.median_ms, 4) << " ms (median; p10 "
+              << hwnas::format_fixed(t.p10_ms, 4) << ", p90 " << hwnas::format_fixed(t.p90_ms, 4)
+              << ")\n";
     if (!lut) continue;
     const double predicted = lut->table(setting, key).cost(files[i].arch.ops.data());
-    std::cout << "  LUT sum   " << ms(predicted) << " ms (" << key.to_string() << " in " << lut_path
-              << "); measured / LUT = " << ms(t.median_ms / predicted) << "\n";
+    std::cout << "  LUT sum   " << hwnas::format_fixed(predicted, 4) << " ms (" << key.to_string()
+              << " in " << lut_path
+              << "); measured / LUT = " << hwnas::format_fixed(t.median_ms / predicted, 4) << "\n";
   }
   return 0;
 }
@@ -173,8 +169,8 @@ int run(int argc, const char* const* argv) {
 
   const auto lut = hwnas::profile_fbnet_lut(o, out);
   std::cout << "lut: " << lut.path << ": " << lut.blocks << " blocks (" << lut.measured
-            << " measured, " << lut.reused << " from an earlier run) in " << ms(lut.seconds)
-            << " s\n";
+            << " measured, " << lut.reused << " from an earlier run) in "
+            << hwnas::format_fixed(lut.seconds, 4) << " s\n";
   if (o.validate_archs > 0) {
     const auto v = hwnas::validate_fbnet_lut(o, out);
     std::cout << v.brief_report() << "\n";
