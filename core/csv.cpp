@@ -36,13 +36,6 @@ CsvTable CsvTable::parse(const std::string& text, const std::string& file_name) 
 
 CsvTable CsvTable::load(const std::string& path) { return parse(read_text_file(path), path); }
 
-bool CsvTable::has_column(std::string_view name) const {
-  for (const auto& h : header_) {
-    if (h == name) return true;
-  }
-  return false;
-}
-
 size_t CsvTable::column(std::string_view name) const {
   for (size_t i = 0; i < header_.size(); ++i) {
     if (header_[i] == name) return i;
@@ -77,5 +70,7 @@ void CsvTable::expect_rows(size_t expected) const {
                     std::to_string(expected));
   }
 }
+
+std::string csv_number(double value) { return std::isnan(value) ? "" : format_double(value); }
 
 }  // namespace hwnas

@@ -1,4 +1,5 @@
 #pragma once
+// Console logging set-up of the executables (spdlog).
 #include <string>
 
 namespace hwnas {

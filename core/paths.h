@@ -1,4 +1,6 @@
 #pragma once
+// Files and folders: where the tables are, and whole-file reads and (atomic) writes that name
+// the file when they fail.
 #include <string>
 
 namespace hwnas {

@@ -1,4 +1,6 @@
 #pragma once
+// The run folder every search, retraining and profile writes: created with its resolved config
+// and its log.
 #include <string>
 
 namespace hwnas {

@@ -1,4 +1,6 @@
 #pragma once
+// String helpers: splitting, trimming, strict number parsing and the number formats of the
+// project's outputs (shortest round-trip text, fixed decimals, UTC timestamps).
 #include <string>
 #include <string_view>
 #include <vector>
