@@ -22,44 +22,64 @@ torch::Tensor channel_shuffle(const torch::Tensor& x, int groups) {
 
 }  // namespace
 
-ConvBnReluImpl::ConvBnReluImpl(int cin, int cout, int kernel, int stride, int padding, int groups,
-                               bool relu)
-    : relu_(relu) {
-  conv_ = register_module("conv", conv(cin, cout, kernel, stride, padding, groups));
-  bn_ = register_module("bn", torch::nn::BatchNorm2d(cout));
+ConvBnReluImpl::ConvBnReluImpl(const ConvBnReluOptions& o) : options_(o) {
+  conv_ = register_module(
+      "conv", conv(o.in_channels(), o.out_channels(), o.kernel_size(), o.stride(), o.padding(), o.groups()));
+  bn_ = register_module("bn", torch::nn::BatchNorm2d(o.out_channels()));
 }
 
 torch::Tensor ConvBnReluImpl::forward(const torch::Tensor& x) {
   auto y = bn_->forward(conv_->forward(x));
-  return relu_ ? torch::relu(y) : y;
+  return options_.relu() ? torch::relu(y) : y;
+}
+
+void ConvBnReluImpl::pretty_print(std::ostream& stream) const {
+  const auto& o = options_;
+  stream << "hwnas::ConvBnRelu(" << o.in_channels() << ", " << o.out_channels()
+         << ", kernel_size=" << o.kernel_size() << ", stride=" << o.stride()
+         << ", padding=" << o.padding() << ", groups=" << o.groups()
+         << ", relu=" << (o.relu() ? "true" : "false") << ")";
 }
 
 FbnetConvBlockImpl::FbnetConvBlockImpl(const FbnetLayerShape& s, const FbnetCandidate& c)
-    : groups_(c.group), residual_(s.cin == s.cout && s.stride == 1) {
+    : shape_(s), candidate_(c), residual_(s.cin == s.cout && s.stride == 1) {
   const int mid = s.cin * c.expansion;
   // HW-NAS-Bench's padding: ceil((k - 1 + 1 - s) / 2).
   const int padding = (c.kernel - s.stride + 1) / 2;
-  expand_ = register_module("expand", ConvBnRelu(s.cin, mid, 1, 1, 0, c.group, /*relu=*/true));
+  expand_ = register_module("expand", ConvBnRelu(ConvBnReluOptions(s.cin, mid, 1).groups(c.group)));
   depthwise_ = register_module(
-      "depthwise", ConvBnRelu(mid, mid, c.kernel, s.stride, padding, /*groups=*/mid, /*relu=*/true));
-  project_ = register_module("project", ConvBnRelu(mid, s.cout, 1, 1, 0, c.group, /*relu=*/false));
+      "depthwise",
+      ConvBnRelu(ConvBnReluOptions(mid, mid, c.kernel).stride(s.stride).padding(padding).groups(mid)));
+  project_ = register_module(
+      "project", ConvBnRelu(ConvBnReluOptions(mid, s.cout, 1).groups(c.group).relu(false)));
 }
 
 torch::Tensor FbnetConvBlockImpl::forward(const torch::Tensor& x) {
   auto y = expand_->forward(x);
-  if (groups_ > 1) y = channel_shuffle(y, groups_);
+  if (candidate_.group > 1) y = channel_shuffle(y, candidate_.group);
   y = project_->forward(depthwise_->forward(y));
   return residual_ ? y + x : y;
 }
 
+void FbnetConvBlockImpl::pretty_print(std::ostream& stream) const {
+  stream << "hwnas::FbnetConvBlock(" << shape_.cin << " -> " << shape_.cout
+         << ", kernel=" << candidate_.kernel << ", expansion=" << candidate_.expansion
+         << ", groups=" << candidate_.group << ", stride=" << shape_.stride
+         << (residual_ ? ", residual" : "") << ")";
+}
+
 FbnetSkipImpl::FbnetSkipImpl(const FbnetLayerShape& s) {
   if (s.stride != 1 || s.cin != s.cout) {
-    conv_ = register_module("conv", ConvBnRelu(s.cin, s.cout, 1, s.stride, 0, 1, /*relu=*/true));
+    conv_ = register_module("conv", ConvBnRelu(ConvBnReluOptions(s.cin, s.cout, 1).stride(s.stride)));
   }
 }
 
 torch::Tensor FbnetSkipImpl::forward(const torch::Tensor& x) {
   return conv_ ? conv_->forward(x) : x;
+}
+
+void FbnetSkipImpl::pretty_print(std::ostream& stream) const {
+  stream << "hwnas::FbnetSkip(" << (conv_ ? "1x1 conv" : "identity") << ")";
 }
 
 torch::nn::AnyModule make_fbnet_candidate(int op, const FbnetLayerShape& shape) {
@@ -68,13 +88,21 @@ torch::nn::AnyModule make_fbnet_candidate(int op, const FbnetLayerShape& shape) 
   return torch::nn::AnyModule(FbnetConvBlock(shape, c));
 }
 
-ReluConvBnImpl::ReluConvBnImpl(int cin, int cout, int kernel, int stride, int padding) {
-  conv_ = register_module("conv", conv(cin, cout, kernel, stride, padding, 1));
-  bn_ = register_module("bn", torch::nn::BatchNorm2d(cout));
+ReluConvBnImpl::ReluConvBnImpl(const ReluConvBnOptions& o) : options_(o) {
+  conv_ = register_module(
+      "conv", conv(o.in_channels(), o.out_channels(), o.kernel_size(), o.stride(), o.padding(), 1));
+  bn_ = register_module("bn", torch::nn::BatchNorm2d(o.out_channels()));
 }
 
 torch::Tensor ReluConvBnImpl::forward(const torch::Tensor& x) {
   return bn_->forward(conv_->forward(torch::relu(x)));
+}
+
+void ReluConvBnImpl::pretty_print(std::ostream& stream) const {
+  const auto& o = options_;
+  stream << "hwnas::ReluConvBn(" << o.in_channels() << ", " << o.out_channels()
+         << ", kernel_size=" << o.kernel_size() << ", stride=" << o.stride()
+         << ", padding=" << o.padding() << ")";
 }
 
 Nb201AvgPoolImpl::Nb201AvgPoolImpl() {
@@ -87,8 +115,8 @@ torch::nn::AnyModule make_nb201_op(int op, int channels) {
   switch (op) {
     case kNone: return torch::nn::AnyModule(Nb201Zero());
     case kSkipConnect: return torch::nn::AnyModule(Nb201Identity());
-    case kNorConv1x1: return torch::nn::AnyModule(ReluConvBn(channels, channels, 1, 1, 0));
-    case kNorConv3x3: return torch::nn::AnyModule(ReluConvBn(channels, channels, 3, 1, 1));
+    case kNorConv1x1: return torch::nn::AnyModule(ReluConvBn(ReluConvBnOptions(channels, channels, 1)));
+    case kNorConv3x3: return torch::nn::AnyModule(ReluConvBn(ReluConvBnOptions(channels, channels, 3).padding(1)));
     default: return torch::nn::AnyModule(Nb201AvgPool());
   }
 }
@@ -99,9 +127,9 @@ BnReluImpl::BnReluImpl(int channels) {
 
 torch::Tensor BnReluImpl::forward(const torch::Tensor& x) { return torch::relu(bn_->forward(x)); }
 
-Nb201ReductionImpl::Nb201ReductionImpl(int cin, int cout) {
-  conv_a_ = register_module("conv_a", ReluConvBn(cin, cout, 3, 2, 1));
-  conv_b_ = register_module("conv_b", ReluConvBn(cout, cout, 3, 1, 1));
+Nb201ReductionImpl::Nb201ReductionImpl(int cin, int cout) : cin_(cin), cout_(cout) {
+  conv_a_ = register_module("conv_a", ReluConvBn(ReluConvBnOptions(cin, cout, 3).stride(2).padding(1)));
+  conv_b_ = register_module("conv_b", ReluConvBn(ReluConvBnOptions(cout, cout, 3).padding(1)));
   shortcut_pool_ = register_module("shortcut_pool",
                                    torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(2).stride(2)));
   shortcut_conv_ = register_module("shortcut_conv", conv(cin, cout, 1, 1, 0, 1));
@@ -110,6 +138,10 @@ Nb201ReductionImpl::Nb201ReductionImpl(int cin, int cout) {
 torch::Tensor Nb201ReductionImpl::forward(const torch::Tensor& x) {
   return conv_b_->forward(conv_a_->forward(x)) +
          shortcut_conv_->forward(shortcut_pool_->forward(x));
+}
+
+void Nb201ReductionImpl::pretty_print(std::ostream& stream) const {
+  stream << "hwnas::Nb201Reduction(" << cin_ << " -> " << cout_ << ", stride=2)";
 }
 
 }  // namespace hwnas

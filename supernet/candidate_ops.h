@@ -1,6 +1,6 @@
 #pragma once
 // The candidate blocks of both spaces as LibTorch modules, exactly as HW-NAS-Bench and
-// NAS-Bench-201 define them (DESIGN.md). The supernet and every child net are built from these,
+// NAS-Bench-201 define them (README "Conventions"). The supernet and every child net are built from these,
 // so a derived architecture is the network that was searched and costed.
 #include <torch/nn/module.h>
 #include <torch/nn/modules/batchnorm.h>
@@ -9,20 +9,36 @@
 #include <torch/nn/modules/pooling.h>
 #include <torch/nn/pimpl.h>
 
+#include <ostream>
+
 #include "costmodels/fbnet_macro.h"
 
 namespace hwnas {
 
-// conv (no bias) + BN (+ ReLU): the FBNet stem and head ("ConvNorm"), the skip's 1x1 conv.
+struct ConvBnReluOptions {
+  ConvBnReluOptions(int in_channels, int out_channels, int kernel_size)
+      : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(kernel_size) {}
+  TORCH_ARG(int, in_channels);
+  TORCH_ARG(int, out_channels);
+  TORCH_ARG(int, kernel_size);
+  TORCH_ARG(int, stride) = 1;
+  TORCH_ARG(int, padding) = 0;
+  TORCH_ARG(int, groups) = 1;
+  TORCH_ARG(bool, relu) = true;
+};
+
+// conv (no bias) + BN (+ ReLU): the FBNet stem and head ("ConvNorm"), the blocks' convolutions,
+// the skip's 1x1 conv.
 class ConvBnReluImpl : public torch::nn::Module {
  public:
-  ConvBnReluImpl(int cin, int cout, int kernel, int stride, int padding, int groups, bool relu);
+  explicit ConvBnReluImpl(const ConvBnReluOptions& options);
   torch::Tensor forward(const torch::Tensor& x);
+  void pretty_print(std::ostream& stream) const override;
 
  private:
+  ConvBnReluOptions options_;
   torch::nn::Conv2d conv_{nullptr};
   torch::nn::BatchNorm2d bn_{nullptr};
-  bool relu_;
 };
 TORCH_MODULE(ConvBnRelu);
 
@@ -33,12 +49,14 @@ class FbnetConvBlockImpl : public torch::nn::Module {
  public:
   FbnetConvBlockImpl(const FbnetLayerShape& shape, const FbnetCandidate& candidate);
   torch::Tensor forward(const torch::Tensor& x);
+  void pretty_print(std::ostream& stream) const override;
 
  private:
   ConvBnRelu expand_{nullptr};
   ConvBnRelu depthwise_{nullptr};
   ConvBnRelu project_{nullptr};
-  int groups_;
+  FbnetLayerShape shape_;
+  FbnetCandidate candidate_;
   bool residual_;
 };
 TORCH_MODULE(FbnetConvBlock);
@@ -48,6 +66,7 @@ class FbnetSkipImpl : public torch::nn::Module {
  public:
   explicit FbnetSkipImpl(const FbnetLayerShape& shape);
   torch::Tensor forward(const torch::Tensor& x);
+  void pretty_print(std::ostream& stream) const override;
 
  private:
   ConvBnRelu conv_{nullptr};  // null for the identity
@@ -58,12 +77,24 @@ torch::nn::AnyModule make_fbnet_candidate(int op, const FbnetLayerShape& shape);
 
 // NAS-Bench-201: ReLU-Conv-BN (nor_conv_kxk), avg_pool_3x3 (count_include_pad=false),
 // skip_connect (identity), none (zeros); the residual reduction block between stages.
+struct ReluConvBnOptions {
+  ReluConvBnOptions(int in_channels, int out_channels, int kernel_size)
+      : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(kernel_size) {}
+  TORCH_ARG(int, in_channels);
+  TORCH_ARG(int, out_channels);
+  TORCH_ARG(int, kernel_size);
+  TORCH_ARG(int, stride) = 1;
+  TORCH_ARG(int, padding) = 0;
+};
+
 class ReluConvBnImpl : public torch::nn::Module {
  public:
-  ReluConvBnImpl(int cin, int cout, int kernel, int stride, int padding);
+  explicit ReluConvBnImpl(const ReluConvBnOptions& options);
   torch::Tensor forward(const torch::Tensor& x);
+  void pretty_print(std::ostream& stream) const override;
 
  private:
+  ReluConvBnOptions options_;
   torch::nn::Conv2d conv_{nullptr};
   torch::nn::BatchNorm2d bn_{nullptr};
 };
@@ -72,12 +103,14 @@ TORCH_MODULE(ReluConvBn);
 class Nb201IdentityImpl : public torch::nn::Module {
  public:
   torch::Tensor forward(const torch::Tensor& x) { return x; }
+  void pretty_print(std::ostream& stream) const override { stream << "hwnas::Nb201Identity"; }
 };
 TORCH_MODULE(Nb201Identity);
 
 class Nb201ZeroImpl : public torch::nn::Module {
  public:
   torch::Tensor forward(const torch::Tensor& x) { return x.mul(0.0); }
+  void pretty_print(std::ostream& stream) const override { stream << "hwnas::Nb201Zero"; }
 };
 TORCH_MODULE(Nb201Zero);
 
@@ -85,6 +118,7 @@ class Nb201AvgPoolImpl : public torch::nn::Module {
  public:
   Nb201AvgPoolImpl();
   torch::Tensor forward(const torch::Tensor& x) { return pool_->forward(x); }
+  void pretty_print(std::ostream& stream) const override { stream << "hwnas::Nb201AvgPool(3x3)"; }
 
  private:
   torch::nn::AvgPool2d pool_{nullptr};
@@ -109,12 +143,14 @@ class Nb201ReductionImpl : public torch::nn::Module {
  public:
   Nb201ReductionImpl(int cin, int cout);
   torch::Tensor forward(const torch::Tensor& x);
+  void pretty_print(std::ostream& stream) const override;
 
  private:
   ReluConvBn conv_a_{nullptr};
   ReluConvBn conv_b_{nullptr};
   torch::nn::AvgPool2d shortcut_pool_{nullptr};
   torch::nn::Conv2d shortcut_conv_{nullptr};
+  int cin_, cout_;
 };
 TORCH_MODULE(Nb201Reduction);
 

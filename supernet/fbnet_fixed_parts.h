@@ -13,14 +13,12 @@ namespace hwnas {
 
 // 3x3 conv 3 -> 16 (stride 1, or 2 on ImageNet) + BN + ReLU: key fbnet_stem_key(macro).
 inline ConvBnRelu make_fbnet_stem(const FbnetMacro& m) {
-  return ConvBnRelu(3, m.stem_channels, /*kernel=*/3, m.stem_stride, /*padding=*/1, /*groups=*/1,
-                    /*relu=*/true);
+  return ConvBnRelu(ConvBnReluOptions(3, m.stem_channels, 3).stride(m.stem_stride).padding(1));
 }
 
 // 1x1 conv 352 -> 1504 (1984 on ImageNet) + BN + ReLU: key fbnet_head_key(macro).
 inline ConvBnRelu make_fbnet_head(const FbnetMacro& m) {
-  return ConvBnRelu(m.layers.back().cout, m.head_channels, /*kernel=*/1, /*stride=*/1,
-                    /*padding=*/0, /*groups=*/1, /*relu=*/true);
+  return ConvBnRelu(ConvBnReluOptions(m.layers.back().cout, m.head_channels, 1));
 }
 
 // Global average pool to [N, C]: key fbnet_pool_key(macro) (NB201 ends with the same pool).

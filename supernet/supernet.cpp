@@ -103,7 +103,7 @@ void SupernetImpl::build_fbnet() {
 void SupernetImpl::build_nb201() {
   int c = options_.nb201_channels;
   stem_ = torch::nn::AnyModule(
-      register_module("stem", ConvBnRelu(3, c, 3, 1, 1, 1, /*relu=*/false)));
+      register_module("stem", ConvBnRelu(ConvBnReluOptions(3, c, 3).padding(1).relu(false))));
   body_ = register_module("body", torch::nn::ModuleList());
   for (int stage = 0; stage < 3; ++stage) {
     if (stage > 0) {
@@ -166,8 +166,29 @@ std::vector<torch::Tensor> SupernetImpl::weight_parameters() const {
 }
 
 void SupernetImpl::select_single(const std::vector<int>& ops) {
+  if (static_cast<int>(ops.size()) != num_slots()) {
+    throw InputError("select_single: " + std::to_string(ops.size()) + " ops for " +
+                     std::to_string(num_slots()) + " slots");
+  }
   selection_->mode = PathSelection::Mode::Single;
   selection_->single = ops;
+  selection_->weights = torch::Tensor();
+  selection_->gates = torch::Tensor();
+  selection_->gated_paths.clear();
+}
+
+void SupernetImpl::select_weighted(torch::Tensor weights) {
+  selection_->mode = PathSelection::Mode::Weighted;
+  selection_->weights = std::move(weights);
+  selection_->gates = torch::Tensor();
+  selection_->gated_paths.clear();
+}
+
+void SupernetImpl::select_gated(std::vector<std::vector<int>> paths, torch::Tensor gates) {
+  selection_->mode = PathSelection::Mode::Gated;
+  selection_->gated_paths = std::move(paths);
+  selection_->gates = std::move(gates);
+  selection_->weights = torch::Tensor();
 }
 
 Arch SupernetImpl::argmax_arch() const {

@@ -71,8 +71,14 @@ class SupernetImpl : public torch::nn::Module {
   torch::Tensor alphas() const { return alphas_; }
   std::vector<torch::Tensor> weight_parameters() const;
 
-  PathSelection& selection() { return *selection_; }
+  // How the slots compute in the next forward passes (see PathSelection).
+  const PathSelection& selection() const { return *selection_; }
+  // One op per slot; drops the tensors of a weighted or gated selection.
   void select_single(const std::vector<int>& ops);
+  // Weights [slots, choices], or [batch, slots, choices] per example, over all candidates.
+  void select_weighted(torch::Tensor weights);
+  // In each slot the sum over `paths[slot]` of gates[slot][op] * op(x); `gates` may require grad.
+  void select_gated(std::vector<std::vector<int>> paths, torch::Tensor gates);
   Arch argmax_arch() const;
 
  private:

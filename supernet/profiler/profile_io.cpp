@@ -1,4 +1,4 @@
-#include "supernet/profile_io.h"
+#include "supernet/profiler/profile_io.h"
 
 #include <spdlog/spdlog.h>
 #include <sys/utsname.h>

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/paths.h"  // write_file_atomically
-#include "supernet/profiler.h"
+#include "supernet/profiler/profiler.h"
 
 namespace hwnas {
 

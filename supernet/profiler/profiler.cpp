@@ -1,7 +1,7 @@
 // The measuring half of the profiler (LibTorch): the timing routine, the LUT's blocks built from
 // the supernet's modules, whole child networks, and stage 1 (the LUT). Stages 2 and 3 only call
 // measure_archs and live in profile_validation.cpp, without LibTorch.
-#include "supernet/profiler.h"
+#include "supernet/profiler/profiler.h"
 
 #include <c10/core/InferenceMode.h>
 #include <spdlog/spdlog.h>
@@ -17,7 +17,8 @@
 #include "core/error.h"
 #include "supernet/candidate_ops.h"
 #include "supernet/fbnet_fixed_parts.h"
-#include "supernet/profile_io.h"
+#include "supernet/profiler/profile_io.h"
+#include "supernet/torch_runtime.h"
 #include "supernet/supernet.h"
 
 namespace hwnas {
@@ -86,19 +87,9 @@ double quantile(std::vector<double> values, double q) {
   return values[lo] + (pos - static_cast<double>(lo)) * (values[hi] - values[lo]);
 }
 
-int apply_threads(const MeasureOptions& options) {
-  if (options.threads > 0) torch::set_num_threads(options.threads);
-  return torch::get_num_threads();
-}
+int apply_threads(const MeasureOptions& options) { return apply_threads(options.threads); }
 
 namespace {
-
-torch::Device torch_device(const MeasureOptions& o) {
-  if (o.device == "cuda" && !torch::cuda::is_available()) {
-    throw InputError("profile: device cuda was asked for, but this LibTorch has no CUDA device");
-  }
-  return o.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-}
 
 // Something to time: the module owning the weights (moved to the device, put in eval mode) and
 // how to run it on an input of `input_sizes`.
@@ -171,7 +162,7 @@ Timing summarise(const std::vector<double>& ms) {
 // correlated only 0.39 with the same networks timed again); in rounds every network sees the same
 // phases. The median of each runnable's runs resists the remaining outliers.
 std::vector<Timing> time_interleaved(std::vector<Runnable>& runnables, const MeasureOptions& o) {
-  const torch::Device device = torch_device(o);
+  const torch::Device device = torch_device(o.device);
   const bool cuda = device.is_cuda();
   c10::InferenceMode no_autograd;
   std::vector<torch::Tensor> inputs;
@@ -221,8 +212,7 @@ LutStageSummary profile_fbnet_lut(const ProfileOptions& options, const std::stri
                                   const ProfileObserver& observer) {
   options.validate();
   const auto start = std::chrono::steady_clock::now();
-  const int threads = apply_threads(options.measure);
-  torch::manual_seed(options.seed);
+  const int threads = start_torch(options.measure.device, options.measure.threads, options.seed).threads;
   const auto blocks = fbnet_unique_blocks(options.setting);
   std::vector<std::string> order;
   for (const auto& b : blocks) order.push_back(b.key);

@@ -20,8 +20,8 @@
 #include "costmodels/cost_library.h"
 #include "costmodels/fbnet_lut.h"
 #include "costmodels/stats.h"
-#include "supernet/profile_io.h"
-#include "supernet/profiler.h"
+#include "supernet/profiler/profile_io.h"
+#include "supernet/profiler/profiler.h"
 
 namespace hwnas {
 

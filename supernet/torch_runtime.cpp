@@ -1,0 +1,35 @@
+#include "supernet/torch_runtime.h"
+
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+#include <torch/utils.h>
+
+#include "core/error.h"
+
+namespace hwnas {
+
+c10::Device torch_device(const std::string& name) {
+  if (name == "cuda") {
+    if (!torch::cuda::is_available()) {
+      throw InputError("device: cuda was asked for, but this LibTorch has no CUDA device");
+    }
+    return c10::Device(c10::kCUDA);
+  }
+  if (name != "cpu") throw InputError("device: '" + name + "' is not one of cpu, cuda");
+  return c10::Device(c10::kCPU);
+}
+
+int apply_threads(int threads) {
+  if (threads > 0) at::set_num_threads(threads);
+  return at::get_num_threads();
+}
+
+TorchRun start_torch(const std::string& device, int threads, uint64_t seed) {
+  TorchRun run;
+  run.device = torch_device(device);
+  run.threads = apply_threads(threads);
+  torch::manual_seed(seed);
+  return run;
+}
+
+}  // namespace hwnas
