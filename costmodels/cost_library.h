@@ -35,7 +35,6 @@ class CostLibrary {
 
   const std::string& dir() const { return dir_; }
   const FbnetLut& fbnet() const { return fbnet_; }  // the HW-NAS-Bench LUT
-  const std::vector<FbnetLut>& extra_fbnet() const { return extra_fbnet_; }
   const Nb201Tables& nb201() const { return *nb201_; }
 
   // Dataset settings that have cost tables: fbnet cifar100, cifar10, ImageNet; nb201 cifar10.

@@ -11,6 +11,7 @@
 #include <numeric>
 #include <random>
 
+#include "core/csv.h"
 #include "core/error.h"
 #include "core/strings.h"
 #include "costmodels/complexity.h"
@@ -63,7 +64,6 @@ std::string percent(double fraction) {
   return std::isnan(fraction) ? "n/a" : format_fixed(100 * fraction, 2) + "%";
 }
 
-std::string csv_number(double value) { return std::isnan(value) ? "" : format_double(value); }
 
 bool is_lut_sum(const std::string& device) {
   return std::find_if(kHelpLutSumDevices.begin(), kHelpLutSumDevices.end(),

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "costmodels/analysis.h"
+#include "costmodels/analysis/analysis.h"
 
 namespace hwnas {
 

@@ -1,4 +1,4 @@
-#include "costmodels/device_comparison.h"
+#include "costmodels/analysis/device_comparison.h"
 
 #include <spdlog/spdlog.h>
 
@@ -12,7 +12,7 @@
 #include "core/gnuplot.h"
 #include "core/paths.h"
 #include "core/strings.h"
-#include "costmodels/analysis_plots.h"
+#include "costmodels/analysis/analysis_plots.h"
 
 namespace hwnas {
 namespace {

@@ -1,4 +1,4 @@
-#include "costmodels/analysis_plots.h"
+#include "costmodels/analysis/analysis_plots.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "costmodels/analysis_table.h"
+#include "costmodels/analysis/analysis_table.h"
 
 #include <algorithm>
 #include <cmath>

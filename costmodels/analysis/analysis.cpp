@@ -1,4 +1,4 @@
-#include "costmodels/analysis.h"
+#include "costmodels/analysis/analysis.h"
 
 #include <spdlog/spdlog.h>
 #include <tbb/parallel_for.h>
@@ -9,16 +9,15 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/csv.h"
 #include "core/error.h"
 #include "core/gnuplot.h"
 #include "core/pareto.h"
 #include "core/strings.h"
-#include "costmodels/analysis_plots.h"
+#include "costmodels/analysis/analysis_plots.h"
 
 namespace hwnas {
 namespace {
-
-std::string csv_number(double value) { return std::isnan(value) ? "" : format_double(value); }
 
 std::string with_unit(const MetricColumn& c) {
   return c.unit.empty() ? c.name : c.name + " [" + c.unit + "]";

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "costmodels/analysis_table.h"
+#include "costmodels/analysis/analysis_table.h"
 #include "costmodels/stats.h"
 
 namespace hwnas {
