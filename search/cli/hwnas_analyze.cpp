@@ -7,8 +7,8 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/strings.h"
-#include "costmodels/analysis.h"
-#include "costmodels/device_comparison.h"
+#include "costmodels/analysis/analysis.h"
+#include "costmodels/analysis/device_comparison.h"
 
 namespace {
 

@@ -15,8 +15,8 @@
 #include "costmodels/arch_report.h"
 #include "costmodels/cost_library.h"
 #include "costmodels/fbnet_lut.h"
-#include "supernet/profile_io.h"
-#include "supernet/profiler.h"
+#include "supernet/profiler/profile_io.h"
+#include "supernet/profiler/profiler.h"
 
 namespace {
 

@@ -1,6 +1,7 @@
 // hwnas_search: one search (or many seeds of it) from a YAML config, into a run folder.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -13,38 +14,50 @@
 #include "core/strings.h"
 #include "core/cli_args.h"
 #include "costmodels/cost_library.h"
-#include "search/run_outputs.h"
-#include "search/search_run.h"
-#include "search/supernet_search.h"
+#include "search/sampling/run_outputs.h"
+#include "search/sampling/search_run.h"
+#include "search/differentiable/supernet_search.h"
+#include "search/differentiable/supernet_strategy.h"
 
 namespace {
 
-std::string list_strategies() {
+// Every registered strategy type, sampling and supernet alike (plug-ins join once loaded).
+std::vector<std::string> all_strategy_types() {
   hwnas::register_builtin_strategies();
-  const auto& registry = hwnas::StrategyRegistry::global();
-  std::string out = "registered strategies (strategy.type):\n";
+  hwnas::register_builtin_supernet_strategies();
+  auto types = hwnas::StrategyRegistry::global().names();
+  for (const auto& name : hwnas::SupernetStrategyRegistry::global().names()) types.push_back(name);
+  std::sort(types.begin(), types.end());
+  return types;
+}
+
+std::string list_strategies() {
+  all_strategy_types();  // registers both kinds
+  std::string out;
   const auto line = [&out](const std::string& name, const std::string& description) {
     std::string left = "  " + name;
     left.resize(std::max<size_t>(left.size(), 16), ' ');
     out += left + description + "\n";
   };
-  for (const auto& name : registry.names()) line(name, registry.description(name));
-  out += "supernet strategies (train a supernet on images; configs/table5, configs/smoke):\n";
-  line("proxylessnas", "ProxylessNAS binary gates, single-path weight steps, cost term from a table");
-  line("fbnet_dnas", "FBNet-DNAS Gumbel-softmax over all paths, cost term from a table");
+  const auto& sampling = hwnas::StrategyRegistry::global();
+  out += "sampling strategies (strategy.type; query an evaluator: the NB201 tables):\n";
+  for (const auto& name : sampling.names()) line(name, sampling.description(name));
+  const auto& supernet = hwnas::SupernetStrategyRegistry::global();
+  out += "supernet strategies (strategy.type; train a supernet on images: configs/table5, "
+         "configs/smoke):\n";
+  for (const auto& name : supernet.names()) line(name, supernet.description(name));
   return out;
 }
 
-// ProxylessNAS / FBNet-DNAS: one supernet training run, resumable from its last checkpoint.
+// A supernet search: one training run, resumable from its last checkpoint.
 int run_supernet(const hwnas::Config& config, const hwnas::CliArgs& args, const std::string& resume_dir) {
   const auto options = hwnas::SupernetSearchOptions::read(config);
   config.check_unknown_keys();
   if (args.has("seeds")) {
-    throw hwnas::InputError("hwnas_search: --seeds is for tabular strategies; run supernet "
+    throw hwnas::InputError("hwnas_search: --seeds is for sampling strategies; run supernet "
                             "searches one seed at a time (--set seed=N)");
   }
-  const std::string dir = !resume_dir.empty() ? resume_dir
-                                              : args.value("out", options.output_dir + "/" + options.name);
+  const std::string dir = !resume_dir.empty() ? resume_dir : args.value("out", options.run.run_dir());
   hwnas::open_run_dir(dir, config.resolved_yaml());
   spdlog::info("hwnas_search {} -> {}", resume_dir.empty() ? "--config " + args.value("config")
                                                            : "--resume " + resume_dir, dir);
@@ -58,11 +71,14 @@ int run_supernet(const hwnas::Config& config, const hwnas::CliArgs& args, const 
 int run(int argc, const char* const* argv) {
   hwnas::CliArgs args(
       "hwnas_search",
-      "Hardware-aware NAS on the NAS-Bench-201 tables from a YAML config.\n"
+      "Hardware-aware NAS from a YAML config: sampling strategies over the NAS-Bench-201 tables,\n"
+      "or a supernet trained on images by a differentiable strategy (see --list).\n"
       "examples:\n"
       "  hwnas_search --config configs/quickstart.yaml\n"
       "  hwnas_search --config configs/quickstart.yaml --set objective.limit=4 --seeds 0-99\n"
-      "  hwnas_search --config configs/nb201/nsga2_edgegpu_raspi4.yaml --out /tmp/front",
+      "  hwnas_search --config configs/nb201/nsga2_edgegpu.yaml --out /tmp/front\n"
+      "  hwnas_search --config configs/smoke/proxylessnas_fbnet.yaml\n"
+      "  hwnas_search --resume runs/smoke-proxylessnas-fbnet",
       {{"config", true, "the YAML config (required)"},
        {"set", true, "override a key: --set strategy.population_size=64 (repeatable)"},
        {"seeds", true, "run many seeds in parallel: 0-99, or 1,2,7 (default: the config's seed)"},
@@ -81,21 +97,22 @@ int run(int argc, const char* const* argv) {
     const auto config = hwnas::Config::load(resume_dir + "/config.resolved.yaml");
     const std::string type = config.root().child("strategy").get_string("type", "");
     if (!hwnas::is_supernet_strategy(type)) {
-      throw hwnas::InputError("hwnas_search: --resume continues supernet searches (proxylessnas, "
-                              "fbnet_dnas); " + resume_dir + " holds a '" + type +
+      throw hwnas::InputError("hwnas_search: --resume continues supernet searches (" +
+                              hwnas::join(hwnas::SupernetStrategyRegistry::global().names(), ", ") +
+                              "); " + resume_dir + " holds a '" + type +
                               "' run: rerun it with --config");
     }
     return run_supernet(config, args, resume_dir);
   }
   if (!args.has("config")) throw hwnas::InputError("hwnas_search: --config is required (see --help)");
   const auto config = hwnas::Config::load(args.value("config"), args.values("set"));
-  if (hwnas::is_supernet_strategy(config.root().child("strategy").get_string("type", ""))) {
-    return run_supernet(config, args, "");
-  }
+  // One choice over both registries, so an unknown type lists every registered name.
+  const std::string type = config.root().child("strategy").get_choice(
+      "type", "evolution", all_strategy_types(), /*list_word=*/"registered");
+  if (hwnas::is_supernet_strategy(type)) return run_supernet(config, args, "");
   const hwnas::SearchRun search = hwnas::SearchRun::from_config(config);
 
-  const std::string dir =
-      args.value("out", search.options().output_dir + "/" + search.options().name);
+  const std::string dir = args.value("out", search.options().run.run_dir());
   std::filesystem::remove(dir + "/log.txt");  // a fresh tabular run starts a fresh log
   hwnas::open_run_dir(dir, config.resolved_yaml());
   spdlog::info("hwnas_search --config {} -> {}", args.value("config"), dir);
@@ -103,7 +120,7 @@ int run(int argc, const char* const* argv) {
   spdlog::info("objective: {}; strategy: {}", search.objective().describe(), search.strategy().name());
 
   if (!args.has("seeds")) {
-    const auto result = search.run_seed(static_cast<uint64_t>(search.options().seed), dir);
+    const auto result = search.run_seed(static_cast<uint64_t>(search.options().run.seed), dir);
     spdlog::info("{}", result.brief_report(search.evaluator(), search.objective()));
     const auto files = hwnas::write_run_outputs(dir, search, result);
     spdlog::info("wrote {}/: config.resolved.yaml, log.txt, {}", dir, hwnas::join(files, ", "));

@@ -9,7 +9,7 @@
 #include "core/logging.h"
 #include "core/paths.h"
 #include "core/run_dir.h"
-#include "search/retrain.h"
+#include "search/training/retrain.h"
 
 namespace {
 
@@ -40,7 +40,7 @@ int run(int argc, const char* const* argv) {
   const std::string arch_path = resume_dir.empty() ? args.value("arch") : resume_dir + "/arch.json";
   const auto target = hwnas::ArchFile::read(arch_path);
   const std::string dir = !resume_dir.empty() ? resume_dir
-                                              : args.value("out", options.output_dir + "/" + options.name);
+                                              : args.value("out", options.run.run_dir());
   hwnas::open_run_dir(dir, config.resolved_yaml());
   if (resume_dir.empty()) hwnas::write_text_file(dir + "/arch.json", hwnas::read_text_file(arch_path));
   const auto library = options.tables.load();

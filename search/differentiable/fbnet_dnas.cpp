@@ -1,0 +1,111 @@
+// FBNet-DNAS (Wu et al. 2019): Gumbel-softmax weights over all candidates of every slot, one
+// sample per batch or per example, at a temperature decayed per epoch; weight and architecture
+// steps both run the relaxed supernet, and the cost term is E[cost] of the relaxed sample.
+#include <torch/torch.h>
+
+#include <cmath>
+#include <vector>
+
+#include "core/config.h"
+#include "search/differentiable/cost_loss.h"
+#include "search/differentiable/supernet_strategy.h"
+#include "search/training/training.h"
+
+namespace hwnas {
+
+namespace {
+
+struct FbnetDnasOptions {
+  double temperature = 5.0;          // tau at epoch 0
+  double temperature_decay = 0.045;  // tau = temperature * exp(-decay * epoch)
+  std::string gumbel_sampling = "batch";  // one sample per batch | example
+
+  static FbnetDnasOptions read(const ConfigSection& s) {
+    FbnetDnasOptions o;
+    o.temperature = s.get_double("temperature", o.temperature);
+    o.temperature_decay = s.get_double("temperature_decay", o.temperature_decay);
+    o.gumbel_sampling = s.get_choice("gumbel_sampling", o.gumbel_sampling, {"batch", "example"});
+    s.validate([&] { o.validate(); });
+    return o;
+  }
+  void validate() const {
+    if (!(temperature > 0)) throw InvalidOption("temperature", "must be > 0");
+    if (temperature_decay < 0) throw InvalidOption("temperature_decay", "must be >= 0");
+  }
+};
+
+class FbnetDnas : public SupernetStrategy {
+ public:
+  explicit FbnetDnas(FbnetDnasOptions options) : o_(std::move(options)) {}
+
+  std::string name() const override { return "fbnet_dnas"; }
+
+  double temperature(int epoch) const override {
+    return o_.temperature * std::exp(-o_.temperature_decay * epoch);
+  }
+
+  void select_weight_paths(Supernet& net, int64_t batch, int epoch,
+                           std::mt19937_64& rng) const override {
+    const auto noise = gumbel_noise(net, per_example() ? batch : 0, rng);
+    net->select_weighted(torch::softmax((net->alphas().detach() + noise) / temperature(epoch), -1));
+  }
+
+  ArchStepResult arch_step(ArchStepContext& ctx, const torch::Tensor& x,
+                           const torch::Tensor& y) const override {
+    Supernet& net = ctx.net;
+    const double tau = temperature(ctx.epoch);
+    const auto noise = gumbel_noise(net, per_example() ? x.size(0) : 0, ctx.rng);
+    const auto alphas = net->alphas();
+    const auto weights = torch::softmax((alphas + noise) / tau, -1);
+    const auto expected = ctx.cost.expected_cost(per_example() ? weights.mean(0) : weights);
+    ArchStepResult result;
+    torch::Tensor ce = torch::zeros({}, expected.options());
+    if (ctx.use_ce) {
+      net->select_weighted(weights);
+      ce = smoothed_cross_entropy(net->forward(x), y, /*smoothing=*/0.0);
+      result.ce = ce.item<double>();
+    }
+    const auto loss = ctx.cost.loss(ce, expected);
+    ctx.optimizer.zero_grad();
+    // A copy: with per-example samples the gradient is a view, which zero_grad cannot detach.
+    alphas.mutable_grad() = torch::autograd::grad({loss}, {alphas})[0].clone();
+    ctx.optimizer.step();
+    net->select_single(std::vector<int>(net->num_slots(), 0));  // frees the relaxed weights
+    result.expected_cost = expected.item<double>();
+    return result;
+  }
+
+ private:
+  bool per_example() const { return o_.gumbel_sampling == "example"; }
+
+  // Gumbel(0, 1) noise [slots, choices], or [batch, slots, choices] when batch > 0, drawn on
+  // the CPU from the epoch's stream (reproducible on any device) and moved to the net's device.
+  static torch::Tensor gumbel_noise(const Supernet& net, int64_t batch, std::mt19937_64& rng) {
+    std::vector<int64_t> shape = {net->num_slots(), net->num_choices()};
+    if (batch > 0) shape.insert(shape.begin(), batch);
+    auto noise = torch::empty(shape, torch::kFloat);
+    std::uniform_real_distribution<float> u(1e-10f, 1.0f);
+    auto* p = noise.data_ptr<float>();
+    for (int64_t i = 0; i < noise.numel(); ++i) p[i] = -std::log(-std::log(u(rng)));
+    return noise.to(net->alphas().device());
+  }
+
+  FbnetDnasOptions o_;
+};
+
+}  // namespace
+
+void register_fbnet_dnas_strategy(SupernetStrategyRegistry& registry) {
+  SupernetStrategyDefaults defaults;
+  defaults.options.type = "fbnet_dnas";
+  defaults.options.arch_lr = 0.01;  // FBNet: Adam 0.01 on theta
+  defaults.options.arch_beta1 = 0.9;
+  defaults.cost_form = "dnas";      // CE * a * (log E)^b, b = 0.6
+  defaults.cost_b = 0.6;
+  registry.add(
+      "fbnet_dnas", "built-in", "FBNet-DNAS Gumbel-softmax over all paths, cost term from a table",
+      [](const ConfigSection& s) { return std::make_unique<FbnetDnas>(FbnetDnasOptions::read(s)); },
+      defaults);
+}
+
+}  // namespace hwnas

@@ -1,0 +1,310 @@
+#include "search/differentiable/supernet_search.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "core/csv.h"
+#include "core/error.h"
+#include "core/strings.h"
+#include "search/training/image_data.h"
+#include "search/training/training.h"
+#include "supernet/supernet.h"
+#include "supernet/torch_runtime.h"
+
+namespace hwnas {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+enum Stream { kDataOrder = 0, kAugment = 1, kArchSampling = 2, kSplit = 3 };
+
+struct Data {
+  ImageSet train;
+  ImageSet test;
+  std::vector<int64_t> weight_split;
+  std::vector<int64_t> arch_split;
+};
+
+Data load_data(const SupernetSearchOptions& o) {
+  Data d;
+  auto sets = load_image_sets(o.data, o.run.seed);
+  d.train = std::move(sets.train);
+  d.test = std::move(sets.test);
+  auto rng = epoch_rng(o.run.seed, 0, kSplit);
+  auto split = split_indices(d.train.size(), o.data.arch_fraction, rng);
+  if (split.held_out.empty() || split.rest.empty()) {
+    throw InputError("data: " + std::to_string(d.train.size()) +
+                     " training images cannot be split by arch_fraction " +
+                     format_double(o.data.arch_fraction));
+  }
+  d.arch_split = std::move(split.held_out);
+  d.weight_split = std::move(split.rest);
+  return d;
+}
+
+double entropy_of(const torch::Tensor& probs) {
+  return -(probs * probs.clamp_min(1e-12).log()).sum(1).mean().item<double>();
+}
+
+struct EpochStats {
+  double loss = 0, ce = 0;
+  int64_t correct = 0, seen = 0;
+  int arch_steps = 0;
+};
+
+// One row of metrics.csv.
+struct EpochRow {
+  int epoch = 0;
+  bool searching = false;
+  EpochStats stats;
+  const SupernetSearchResult* result = nullptr;
+  double entropy = 0, multiplier = 0, temperature = 0, images_per_s = 0;
+};
+
+const CsvColumns<EpochRow>& metrics_columns() {
+  using R = EpochRow;
+  static const CsvColumns<EpochRow> columns = {
+      {"epoch", [](const R& r) { return std::to_string(r.epoch); }},
+      {"phase", [](const R& r) { return std::string(r.searching ? "search" : "warmup"); }},
+      {"train_loss", [](const R& r) { return format_double(r.stats.loss / std::max<int64_t>(r.stats.seen, 1)); }},
+      {"arch_ce", [](const R& r) { return format_double(r.stats.arch_steps ? r.stats.ce / r.stats.arch_steps : 0.0); }},
+      {"expected_cost", [](const R& r) { return format_double(r.result->expected_cost); }},
+      {"arch_cost", [](const R& r) { return format_double(r.result->arch_cost); }},
+      {"entropy", [](const R& r) { return format_double(r.entropy); }},
+      {"train_acc", [](const R& r) { return format_double(100.0 * r.stats.correct / std::max<int64_t>(r.stats.seen, 1)); }},
+      {"test_acc", [](const R& r) { return format_double(r.result->test_accuracy); }},
+      {"multiplier", [](const R& r) { return format_double(r.multiplier); }},
+      {"temperature", [](const R& r) { return format_double(r.temperature); }},
+      {"images_per_s", [](const R& r) { return format_double(r.images_per_s); }},
+      {"arch", [](const R& r) { return arch_to_string(r.result->arch); }},
+  };
+  return columns;
+}
+
+std::vector<std::vector<double>> rows_of(const torch::Tensor& matrix) {
+  const auto m = matrix.to(torch::kCPU).to(torch::kDouble).contiguous();
+  std::vector<std::vector<double>> rows;
+  for (int64_t r = 0; r < m.size(0); ++r) {
+    rows.emplace_back(m[r].data_ptr<double>(), m[r].data_ptr<double>() + m.size(1));
+  }
+  return rows;
+}
+
+class Trainer {
+ public:
+  Trainer(const SupernetSearchOptions& o, const CostLibrary& library, std::string run_dir)
+      : o_(o), strategy_(*o.algorithm), run_dir_(std::move(run_dir)),
+        device_(start_torch(o.run.device, o.run.threads, o.run.seed).device),  // seeds the weights
+        cost_(o.cost, library, o.space, o.cost_setting()), library_(library) {
+    data_ = load_data(o);
+    SupernetOptions net_options;
+    net_options.space = o.space;
+    net_options.num_classes = data_.train.num_classes;
+    if (o.space == Space::FBNet) {
+      net_options.fbnet_setting = parse_fbnet_setting(o.cost_setting());
+      const int classes = fbnet_macro(net_options.fbnet_setting).num_classes;
+      if (classes != data_.train.num_classes) {
+        throw InputError("setting " + o.cost_setting() + " has a " + std::to_string(classes) +
+                         "-class classifier but data set " + o.data.dataset + " has " +
+                         std::to_string(data_.train.num_classes) + " classes");
+      }
+    }
+    net_ = Supernet(net_options);
+    net_->to(device_);
+    weights_ = net_->weight_parameters();
+    sgd_ = make_sgd(weights_, o.train);
+    adam_ = std::make_unique<torch::optim::Adam>(
+        std::vector<torch::Tensor>{net_->alphas()},
+        torch::optim::AdamOptions(o.strategy.arch_lr)
+            .betas({o.strategy.arch_beta1, o.strategy.arch_beta2}));
+    steps_per_epoch_ = o.train.steps_per_epoch > 0
+                           ? o.train.steps_per_epoch
+                           : static_cast<int>((data_.weight_split.size() + o.train.batch_size - 1) /
+                                              o.train.batch_size);
+    if (cost_.reference() <= 0) {
+      torch::NoGradGuard no_grad;
+      const auto uniform = torch::full({net_->num_slots(), net_->num_choices()},
+                                       1.0 / net_->num_choices(), torch::kDouble);
+      cost_.set_reference(cost_.expected_cost(uniform).item<double>());
+    }
+  }
+
+  SupernetSearchResult run(bool resume) {
+    fs::create_directories(run_dir_ + "/checkpoints");
+    int start_epoch = 0;
+    if (resume) start_epoch = load_checkpoint();
+    spdlog::info("supernet search {}: {} over {} ({} slots x {} choices), cost {} (ref {}), "
+                 "{} weight / {} arch images, {} steps/epoch, device {}",
+                 o_.run.name, strategy_.name(), to_string(o_.space), net_->num_slots(),
+                 net_->num_choices(), cost_.describe(), format_double(cost_.reference()),
+                 data_.weight_split.size(), data_.arch_split.size(), steps_per_epoch_, o_.run.device);
+    reset_metrics_csv(run_dir_ + "/metrics.csv", metrics_columns().header(), start_epoch);
+    SupernetSearchResult result;
+    for (int epoch = start_epoch; epoch < o_.train.epochs; ++epoch) {
+      result = run_epoch(epoch);
+      save_checkpoint(epoch + 1);
+      if (stop_requested(o_.train, epoch + 1, start_epoch)) return result;
+    }
+    if (start_epoch >= o_.train.epochs) result = summary(o_.train.epochs, evaluate());
+    write_supernet_arch_json(run_dir_ + "/arch.json", library_, o_.cost_setting(),
+                             {strategy_.name(), cost_.describe(), o_.cost.target}, result);
+    return result;
+  }
+
+ private:
+  void weight_step(const torch::Tensor& x, const torch::Tensor& y, int epoch, int64_t global_step,
+                   std::mt19937_64& arch_rng, EpochStats& stats) {
+    set_cosine_lr(*sgd_, o_.train.lr,
+                  static_cast<double>(global_step) / (o_.train.epochs * steps_per_epoch_));
+    strategy_.select_weight_paths(net_, x.size(0), epoch, arch_rng);
+    drop_gradients(weights_);
+    const auto logits = net_->forward(x);
+    const auto loss = smoothed_cross_entropy(logits, y, o_.train.label_smoothing);
+    loss.backward();
+    if (o_.train.grad_clip > 0) {
+      torch::nn::utils::clip_grad_norm_(weights_, o_.train.grad_clip);
+    }
+    sgd_->step();
+    stats.loss += loss.item<double>() * x.size(0);
+    stats.correct += logits.argmax(1).eq(y).sum().item<int64_t>();
+    stats.seen += x.size(0);
+  }
+
+  // Top-1 of the current argmax arch inside the supernet (batch statistics: a monitor, not the
+  // accuracy of the arch trained alone).
+  double evaluate() {
+    net_->select_single(net_->argmax_arch().ops);
+    return evaluate_top1([this](const torch::Tensor& x) { return net_->forward(x); }, data_.test,
+                         std::max(o_.train.batch_size, 64), o_.train.eval_batches, device_);
+  }
+
+  SupernetSearchResult summary(int epochs_done, double test_accuracy) {
+    torch::NoGradGuard no_grad;
+    SupernetSearchResult r;
+    r.arch = net_->argmax_arch();
+    const auto probs = torch::softmax(net_->alphas().detach(), 1);
+    r.expected_cost = cost_.expected_cost(probs).item<double>();
+    try {
+      r.arch_cost = cost_.cost(r.arch);
+    } catch (const MissingValueError&) {
+      r.arch_cost = std::nan("");
+    }
+    r.test_accuracy = test_accuracy;
+    r.epochs = epochs_done;
+    r.probabilities = rows_of(probs);
+    grade_on_nb201_table(library_, o_.data.dataset,
+                         [this](const Arch& arch) { return cost_.cost(arch); }, r);
+    return r;
+  }
+
+  SupernetSearchResult run_epoch(int epoch) {
+    const EpochProgress progress(o_.train, epoch, steps_per_epoch_);
+    auto order_rng = epoch_rng(o_.run.seed, epoch, kDataOrder);
+    auto augment_rng = epoch_rng(o_.run.seed, epoch, kAugment);
+    auto arch_rng = epoch_rng(o_.run.seed, epoch, kArchSampling);
+    BatchStream weight_batches(data_.weight_split, o_.train.batch_size, order_rng);
+    BatchStream arch_batches(data_.arch_split, o_.train.batch_size, order_rng);
+    const bool searching = epoch >= o_.train.warmup_epochs;
+    const auto batch_of = [&](BatchStream& batches) {
+      const auto idx = batches.next();
+      return std::make_pair(
+          make_image_batch(data_.train, idx, o_.data.augment, augment_rng, o_.data.cutout).to(device_),
+          batch_labels(data_.train, idx).to(device_));
+    };
+    net_->train();
+    EpochStats stats;
+    for (int step = 0; step < steps_per_epoch_; ++step) {
+      // Without the cross-entropy the architecture loss does not depend on the weights, so
+      // training them would be wasted time.
+      if (o_.cost.use_ce) {
+        const auto [x, y] = batch_of(weight_batches);
+        weight_step(x, y, epoch, static_cast<int64_t>(epoch) * steps_per_epoch_ + step, arch_rng,
+                    stats);
+      }
+      if (searching && (step + 1) % o_.strategy.arch_every == 0) {
+        const auto [ax, ay] = batch_of(arch_batches);
+        ArchStepContext ctx{net_, cost_, *adam_, o_.cost.use_ce, epoch, arch_rng};
+        const ArchStepResult r = strategy_.arch_step(ctx, ax, ay);
+        if (!std::isnan(r.ce)) stats.ce += r.ce;
+        cost_.update_multiplier(r.expected_cost);
+        ++stats.arch_steps;
+      }
+      progress.step_done(step, static_cast<int64_t>(step + 1) * o_.train.batch_size * (searching ? 2 : 1),
+                         stats.loss / std::max<int64_t>(stats.seen, 1));
+    }
+    const double accuracy = evaluate();
+    auto result = summary(epoch + 1, accuracy);
+    const double seconds = progress.seconds();
+    EpochRow row{epoch + 1, searching, stats, &result};
+    row.entropy = entropy_of(torch::softmax(net_->alphas().detach(), 1).to(torch::kCPU));
+    row.multiplier = cost_.multiplier();
+    row.temperature = strategy_.temperature(epoch);
+    row.images_per_s = stats.seen * (searching ? 2.0 : 1.0) / seconds;
+    std::ofstream(run_dir_ + "/metrics.csv", std::ios::app) << metrics_columns().line(row) << "\n";
+    spdlog::info("epoch {} done: E[cost] {:.4f}  argmax cost {:.4f}  entropy {:.3f}  train acc "
+                 "{:.1f}%  test acc {:.1f}%  ({:.0f} s)",
+                 epoch + 1, result.expected_cost, result.arch_cost, row.entropy,
+                 100.0 * stats.correct / std::max<int64_t>(stats.seen, 1), accuracy, seconds);
+    return result;
+  }
+
+  std::map<std::string, torch::optim::Optimizer*> optimizers() {
+    return {{"sgd", sgd_.get()}, {"adam", adam_.get()}};
+  }
+
+  void save_checkpoint(int completed_epochs) {
+    Checkpoint checkpoint;
+    checkpoint.numbers = {{"completed_epochs", completed_epochs},
+                          {"multiplier", cost_.multiplier()},
+                          {"reference", cost_.reference()}};
+    checkpoint.save(run_dir_ + "/checkpoints/last.pt", *net_, optimizers());
+  }
+
+  int load_checkpoint() {
+    Checkpoint checkpoint;
+    checkpoint.numbers = {{"completed_epochs", 0}, {"multiplier", 0}, {"reference", 0}};
+    if (!checkpoint.load(run_dir_ + "/checkpoints/last.pt", *net_, optimizers(), device_)) {
+      spdlog::warn("--resume: no checkpoint in {}, starting from epoch 1", run_dir_);
+      return 0;
+    }
+    cost_.set_multiplier(checkpoint.numbers["multiplier"]);
+    cost_.set_reference(checkpoint.numbers["reference"]);
+    const int epochs = static_cast<int>(checkpoint.numbers["completed_epochs"]);
+    spdlog::info("resuming {} after epoch {}", run_dir_, epochs);
+    return epochs;
+  }
+
+  const SupernetSearchOptions& o_;
+  const SupernetStrategy& strategy_;
+  std::string run_dir_;
+  torch::Device device_;
+  CostLoss cost_;
+  const CostLibrary& library_;
+  Data data_;
+  Supernet net_{nullptr};
+  std::vector<torch::Tensor> weights_;  // every parameter but the alphas
+  std::unique_ptr<torch::optim::SGD> sgd_;
+  std::unique_ptr<torch::optim::Adam> adam_;
+  int steps_per_epoch_ = 0;
+};
+
+}  // namespace
+
+SupernetSearch::SupernetSearch(SupernetSearchOptions options,
+                               std::shared_ptr<const CostLibrary> library)
+    : options_(std::move(options)), library_(std::move(library)) {
+  if (!options_.algorithm) throw InputError("supernet search: no strategy (read the options first)");
+}
+
+SupernetSearchResult SupernetSearch::run(const std::string& run_dir, bool resume) const {
+  Trainer trainer(options_, *library_, run_dir);
+  return trainer.run(resume);
+}
+
+}  // namespace hwnas

@@ -1,0 +1,93 @@
+#pragma once
+// Differentiable hardware-aware search over a supernet: ProxylessNAS (binary gates, single-path
+// weight steps) and FBNet-DNAS (Gumbel-softmax over all paths), or any registered supernet
+// strategy (supernet_strategy.h), with the cost term from the target device's table
+// (cost_loss.h). One YAML file describes a run:
+//
+//   name: table5-edgegpu      # run folder <output.dir>/<name>/
+//   seed: 0
+//   device: cpu               # or cuda
+//   threads: 0                # intra-op threads, 0 = LibTorch's default
+//   space: fbnet              # fbnet | nb201
+//   setting: ""               # fbnet cost setting; "" = from the data set (cifar10/cifar100)
+//   data_dir: ""              # tables folder
+//   cost_tables: []           # extra LUT files: profiled/fitted devices to target
+//   data: {...}               # SupernetDataOptions
+//   train: {...}              # SupernetTrainOptions
+//   strategy: {type: proxylessnas | fbnet_dnas | ..., ...}   # SupernetStrategyOptions + its own
+//   cost: {...}               # CostLossOptions
+//   output: {dir: runs}
+//
+// Every epoch ends with a checkpoint holding everything needed to resume to the identical result
+// (weights, alphas, both optimizers, the multiplier; the data order and all sampling come from
+// generators seeded by (seed, epoch), so an epoch replays exactly).
+#include <memory>
+#include <string>
+
+#include "core/run_header.h"
+#include "costmodels/cost_library.h"
+#include "search/differentiable/cost_loss.h"
+#include "search/differentiable/supernet_result.h"
+#include "search/differentiable/supernet_strategy.h"
+#include "search/training/image_data_options.h"
+#include "search/training/training_options.h"
+
+namespace hwnas {
+
+class Config;
+class ConfigSection;
+
+// The supernet's data: an image data set whose training images are split between the weights
+// and the architecture parameters.
+struct SupernetDataOptions : ImageDataOptions {
+  double arch_fraction = 0.5;  // share of the training images held out for architecture steps
+
+  static SupernetDataOptions read(const ConfigSection& section);
+  void validate() const;
+};
+
+// The supernet's training loop: the common options (search/training/training_options.h) with the
+// search's defaults, a weights-only warm-up and an optional fixed number of steps per epoch.
+struct SupernetTrainOptions : TrainLoopOptions {
+  SupernetTrainOptions() { epochs = 120; }
+  int warmup_epochs = 30;   // weights only, before any architecture step
+  int steps_per_epoch = 0;  // 0 = one pass over the weight split
+
+  static SupernetTrainOptions read(const ConfigSection& section);
+  void validate() const;
+};
+
+struct SupernetSearchOptions {
+  RunHeader run{"supernet-search"};  // name, seed, device, threads, output.dir
+  Space space = Space::FBNet;
+  std::string setting;  // fbnet cost setting; "" = from the data set
+  CostTablesOptions tables;  // data_dir, cost_tables
+  SupernetDataOptions data;
+  SupernetTrainOptions train;
+  SupernetStrategyOptions strategy;  // the shared keys, with the strategy's defaults
+  // The registered strategy of strategy.type, built from its keys.
+  std::shared_ptr<const SupernetStrategy> algorithm;
+  CostLossOptions cost;
+
+  // Reads every section; the caller then checks for unknown keys.
+  static SupernetSearchOptions read(const Config& config);
+  std::string cost_setting() const;  // the resolved setting
+};
+
+// True for the strategy types of the supernet registry (the CLI dispatches on it).
+bool is_supernet_strategy(const std::string& type);
+
+class SupernetSearch {
+ public:
+  SupernetSearch(SupernetSearchOptions options, std::shared_ptr<const CostLibrary> library);
+  // Trains in `run_dir` (created); with `resume`, continues from run_dir/checkpoints/last.pt.
+  SupernetSearchResult run(const std::string& run_dir, bool resume) const;
+
+  const SupernetSearchOptions& options() const { return options_; }
+
+ private:
+  SupernetSearchOptions options_;
+  std::shared_ptr<const CostLibrary> library_;
+};
+
+}  // namespace hwnas

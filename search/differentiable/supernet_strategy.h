@@ -1,0 +1,89 @@
+#pragma once
+// Supernet (differentiable) search strategies: one interface and a registry keyed by the YAML
+// `strategy.type`, filled by register_builtin_supernet_strategies() like the sampling registry
+// (core/registry.h). The search loop (supernet_search.h) owns the data, the weights and their
+// optimizer, the cost term, checkpoints and outputs; a strategy decides which path(s) each weight
+// step trains and how an architecture step moves the alphas. A new strategy is one file (a class
+// and its register_* function) plus one line in register_builtin_supernet_strategies(); the
+// contract tests loop over every registered name.
+#include <torch/optim/optimizer.h>
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "core/registry.h"
+#include "supernet/supernet.h"
+
+namespace hwnas {
+
+class ConfigSection;
+class CostLoss;
+
+// The keys every supernet strategy shares, in the `strategy:` map.
+struct SupernetStrategyOptions {
+  std::string type = "proxylessnas";
+  int arch_every = 1;        // architecture step every N weight steps (after warm-up)
+  double arch_lr = 1e-3;     // Adam on the alphas
+  double arch_beta1 = 0.0;
+  double arch_beta2 = 0.999;
+
+  // Keys the section does not give keep the values of `defaults` (the strategy's).
+  static SupernetStrategyOptions read(const ConfigSection& section,
+                                      const SupernetStrategyOptions& defaults);
+  void validate() const;
+};
+
+// What a strategy publishes besides its factory: its defaults for the shared keys and for the
+// cost loss (cost.form, cost.b), as the strategy's paper sets them.
+struct SupernetStrategyDefaults {
+  SupernetStrategyOptions options;
+  std::string cost_form = "mul_log";
+  double cost_b = 0.3;
+};
+
+// What one architecture step works with.
+struct ArchStepContext {
+  Supernet& net;
+  const CostLoss& cost;
+  torch::optim::Optimizer& optimizer;  // Adam over net->alphas()
+  bool use_ce;                         // false: the cost term alone (no forward pass needed)
+  int epoch;
+  std::mt19937_64& rng;                // the epoch's architecture-sampling stream
+};
+
+struct ArchStepResult {
+  double expected_cost = 0;  // E[cost] of the step (drives the Lagrange multiplier)
+  double ce = std::nan("");  // the step's cross-entropy; NaN when it computed none
+};
+
+class SupernetStrategy {
+ public:
+  virtual ~SupernetStrategy() = default;
+  virtual std::string name() const = 0;
+  // Sets the net's selection for the next weight step, on a batch of `batch` images.
+  virtual void select_weight_paths(Supernet& net, int64_t batch, int epoch,
+                                   std::mt19937_64& rng) const = 0;
+  // One step of the alphas on a batch of the architecture split; leaves the gradient in the
+  // optimizer's parameters and steps it.
+  virtual ArchStepResult arch_step(ArchStepContext& ctx, const torch::Tensor& images,
+                                   const torch::Tensor& labels) const = 0;
+  // A relaxation temperature, for metrics.csv (0 for strategies that have none).
+  virtual double temperature(int epoch) const { return 0; }
+};
+
+class SupernetStrategyRegistry : public NamedRegistry<SupernetStrategy, SupernetStrategyDefaults> {
+ public:
+  static SupernetStrategyRegistry& global();
+};
+
+// Registers proxylessnas and fbnet_dnas. Idempotent and thread-safe.
+void register_builtin_supernet_strategies();
+
+// One entry per built-in strategy (each in its own .cpp beside this header).
+void register_proxylessnas_strategy(SupernetStrategyRegistry& registry);
+void register_fbnet_dnas_strategy(SupernetStrategyRegistry& registry);
+
+}  // namespace hwnas

@@ -1,0 +1,151 @@
+#include "search/training/retrain.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <numeric>
+
+#include "core/csv.h"
+#include "core/error.h"
+#include "core/paths.h"
+#include "core/strings.h"
+#include "costmodels/arch_report.h"
+#include "search/training/image_data.h"
+#include "search/training/training.h"
+#include "supernet/supernet.h"
+#include "supernet/torch_runtime.h"
+
+namespace hwnas {
+
+namespace {
+
+enum Stream { kDataOrder = 0, kAugment = 1 };
+
+Supernet build_child(const ArchFile& target, int num_classes) {
+  SupernetOptions options;
+  options.space = target.arch.space;
+  options.fixed_arch = target.arch;
+  options.num_classes = num_classes;
+  if (target.arch.space == Space::FBNet) {
+    options.fbnet_setting = parse_fbnet_setting(target.setting);
+    const int classes = fbnet_macro(options.fbnet_setting).num_classes;
+    if (classes != num_classes) {
+      throw InputError("the arch's setting " + target.setting + " has a " +
+                       std::to_string(classes) + "-class classifier, the data set " +
+                       std::to_string(num_classes) + " classes");
+    }
+  }
+  return Supernet(options);
+}
+
+// One row of metrics.csv.
+struct EpochRow {
+  int epoch = 0;
+  double train_loss = 0, train_acc = 0, test_acc = 0, lr = 0, images_per_s = 0;
+};
+
+const CsvColumns<EpochRow>& metrics_columns() {
+  static const CsvColumns<EpochRow> columns = {
+      {"epoch", [](const EpochRow& r) { return std::to_string(r.epoch); }},
+      {"train_loss", [](const EpochRow& r) { return format_double(r.train_loss); }},
+      {"train_acc", [](const EpochRow& r) { return format_double(r.train_acc); }},
+      {"test_acc", [](const EpochRow& r) { return format_double(r.test_acc); }},
+      {"lr", [](const EpochRow& r) { return format_double(r.lr); }},
+      {"images_per_s", [](const EpochRow& r) { return format_double(r.images_per_s); }},
+  };
+  return columns;
+}
+
+}  // namespace
+
+std::string RetrainResult::brief_report() const {
+  char line[256];
+  std::snprintf(line, sizeof(line), "test top-1 %.2f%% after %d epochs (%.0f training images/s)",
+                top1, epochs, images_per_s);
+  return line;
+}
+
+RetrainResult retrain(const RetrainOptions& o, const ArchFile& target, const CostLibrary& library,
+                      const std::string& run_dir, bool resume) {
+  const torch::Device device = start_torch(o.run.device, o.run.threads, o.run.seed).device;
+  const TrainTestSets data = load_image_sets(o.data, o.run.seed);
+  Supernet net = build_child(target, data.train.num_classes);
+  net->to(device);
+  auto parameters = net->parameters();
+  const auto sgd = make_sgd(parameters, o.train);
+  std::filesystem::create_directories(run_dir + "/checkpoints");
+  const std::string checkpoint_path = run_dir + "/checkpoints/last.pt";
+  Checkpoint checkpoint;
+  checkpoint.numbers = {{"completed_epochs", 0}};
+  int start = 0;
+  if (resume && checkpoint.load(checkpoint_path, *net, {{"sgd", sgd.get()}}, device)) {
+    start = static_cast<int>(checkpoint.numbers["completed_epochs"]);
+    spdlog::info("resuming {} after epoch {}", run_dir, start);
+  }
+  reset_metrics_csv(run_dir + "/metrics.csv", metrics_columns().header(), start);
+  std::vector<int64_t> all(data.train.size());
+  std::iota(all.begin(), all.end(), 0);
+  const int steps = static_cast<int>((all.size() + o.train.batch_size - 1) / o.train.batch_size);
+  spdlog::info("retraining {} ({:.3f} MFLOPs) on {} {} images, {} epochs of {} steps, device {}",
+               arch_to_string(target.arch),
+               make_arch_report(library, target.arch, target.setting).complexity.mflops,
+               all.size(), data.train.name, o.train.epochs, steps, o.run.device);
+  const auto test_top1 = [&] {
+    net->eval();
+    return evaluate_top1([&](const torch::Tensor& x) { return net->forward(x); }, data.test,
+                         std::max(o.train.batch_size, 64), o.train.eval_batches, device);
+  };
+  RetrainResult result;
+  for (int epoch = start; epoch < o.train.epochs; ++epoch) {
+    const EpochProgress progress(o.train, epoch, steps);
+    auto order_rng = epoch_rng(o.run.seed, epoch, kDataOrder);
+    auto augment_rng = epoch_rng(o.run.seed, epoch, kAugment);
+    BatchStream batches(all, o.train.batch_size, order_rng);
+    net->train();
+    double loss_sum = 0;
+    int64_t correct = 0, seen = 0;
+    for (int step = 0; step < steps; ++step) {
+      set_cosine_lr(*sgd, o.train.lr, (static_cast<double>(epoch) * steps + step) / (o.train.epochs * steps));
+      const auto idx = batches.next();
+      const auto x =
+          make_image_batch(data.train, idx, o.data.augment, augment_rng, o.data.cutout).to(device);
+      const auto y = batch_labels(data.train, idx).to(device);
+      drop_gradients(parameters);
+      const auto logits = net->forward(x);
+      const auto loss = smoothed_cross_entropy(logits, y, o.train.label_smoothing);
+      loss.backward();
+      if (o.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(parameters, o.train.grad_clip);
+      sgd->step();
+      loss_sum += loss.item<double>() * x.size(0);
+      correct += logits.argmax(1).eq(y).sum().item<int64_t>();
+      seen += x.size(0);
+      progress.step_done(step, seen, loss_sum / seen);
+    }
+    const double train_seconds = progress.seconds();
+    const double top1 = test_top1();
+    result = {top1, epoch + 1, seen / train_seconds};
+    const EpochRow row{epoch + 1, loss_sum / seen, 100.0 * correct / seen, top1,
+                       sgd->param_groups()[0].options().get_lr(), result.images_per_s};
+    std::ofstream(run_dir + "/metrics.csv", std::ios::app) << metrics_columns().line(row) << "\n";
+    spdlog::info("epoch {} done: train loss {:.3f}  train acc {:.1f}%  test top-1 {:.2f}%  ({:.0f} s)",
+                 epoch + 1, row.train_loss, row.train_acc, top1, train_seconds);
+    checkpoint.numbers["completed_epochs"] = epoch + 1;
+    checkpoint.save(checkpoint_path, *net, {{"sgd", sgd.get()}});
+    if (stop_requested(o.train, epoch + 1, start)) return result;
+  }
+  if (start >= o.train.epochs) result = {test_top1(), o.train.epochs, 0.0};  // already finished
+  torch::save(net, run_dir + "/model.pt");
+  auto j = nlohmann::ordered_json::parse(make_arch_report(library, target.arch, target.setting).to_json());
+  j["dataset"] = data.train.name;
+  j["top1"] = result.top1;
+  j["epochs"] = result.epochs;
+  j["train_images_per_s"] = result.images_per_s;
+  write_text_file(run_dir + "/result.json", j.dump(2) + "\n");
+  return result;
+}
+
+}  // namespace hwnas

@@ -1,0 +1,169 @@
+#include "search/training/training.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+#include <sstream>
+
+#include "core/paths.h"
+#include "core/strings.h"
+
+namespace hwnas {
+
+std::mt19937_64 epoch_rng(int seed, int epoch, int stream) {
+  std::seed_seq seq{static_cast<uint32_t>(seed), static_cast<uint32_t>(epoch),
+                    static_cast<uint32_t>(stream), 0x68776e61u};
+  return std::mt19937_64(seq);
+}
+
+BatchStream::BatchStream(const std::vector<int64_t>& split, int batch, std::mt19937_64& order_rng)
+    : order_(split), batch_(batch) {
+  std::shuffle(order_.begin(), order_.end(), order_rng);
+}
+
+std::vector<int64_t> BatchStream::next() {
+  std::vector<int64_t> indices;
+  for (int i = 0; i < batch_; ++i) indices.push_back(order_[(position_++) % order_.size()]);
+  return indices;
+}
+
+IndexSplit split_indices(int64_t n, double fraction, std::mt19937_64& rng) {
+  std::vector<int64_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), rng);
+  const auto held = static_cast<int64_t>(std::llround(fraction * order.size()));
+  IndexSplit split;
+  split.held_out.assign(order.begin(), order.begin() + held);
+  split.rest.assign(order.begin() + held, order.end());
+  return split;
+}
+
+std::unique_ptr<torch::optim::SGD> make_sgd(const std::vector<torch::Tensor>& parameters,
+                                            const TrainLoopOptions& train) {
+  return std::make_unique<torch::optim::SGD>(parameters, torch::optim::SGDOptions(train.lr)
+                                                             .momentum(train.momentum)
+                                                             .nesterov(train.nesterov)
+                                                             .weight_decay(train.weight_decay));
+}
+
+torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels,
+                                     double smoothing) {
+  return torch::nn::functional::cross_entropy(
+      logits, labels, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(smoothing));
+}
+
+void set_cosine_lr(torch::optim::Optimizer& optimizer, double base_lr, double progress) {
+  for (auto& group : optimizer.param_groups()) {
+    group.options().set_lr(0.5 * base_lr * (1 + std::cos(M_PI * progress)));
+  }
+}
+
+void drop_gradients(std::vector<torch::Tensor>& parameters) {
+  for (auto& p : parameters) p.mutable_grad() = torch::Tensor();
+}
+
+double evaluate_top1(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                     const ImageSet& set, int batch, int max_batches, const torch::Device& device) {
+  torch::NoGradGuard no_grad;
+  std::vector<int64_t> all(set.size());
+  std::iota(all.begin(), all.end(), 0);
+  int64_t correct = 0, seen = 0;
+  std::mt19937_64 unused(0);  // no augmentation
+  for (size_t start = 0, b = 0; start < all.size(); start += batch, ++b) {
+    if (max_batches > 0 && static_cast<int>(b) >= max_batches) break;
+    const std::vector<int64_t> idx(all.begin() + start,
+                                   all.begin() + std::min(all.size(), start + batch));
+    const auto x = make_image_batch(set, idx, /*augment=*/false, unused).to(device);
+    const auto y = batch_labels(set, idx).to(device);
+    correct += forward(x).argmax(1).eq(y).sum().item<int64_t>();
+    seen += static_cast<int64_t>(idx.size());
+  }
+  return seen ? 100.0 * correct / seen : 0.0;
+}
+
+EpochProgress::EpochProgress(const TrainLoopOptions& train, int epoch, int steps_per_epoch)
+    : train_(train), epoch_(epoch), steps_(steps_per_epoch) {}
+
+double EpochProgress::seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
+void EpochProgress::step_done(int step, int64_t images, double mean_loss) const {
+  if ((step + 1) % train_.log_every != 0 && step + 1 != steps_) return;
+  const double elapsed = seconds();
+  const double eta = elapsed / (step + 1) *
+                     (static_cast<double>(train_.epochs - epoch_ - 1) * steps_ + (steps_ - step - 1));
+  spdlog::info("epoch {}/{} step {}/{}  {:.0f} img/s  loss {:.3f}  ETA {:.0f} s", epoch_ + 1,
+               train_.epochs, step + 1, steps_, images / elapsed, mean_loss, eta);
+}
+
+bool stop_requested(const TrainLoopOptions& train, int completed, int first_epoch) {
+  if (train.stop_after_epochs <= 0 || completed - first_epoch < train.stop_after_epochs ||
+      completed >= train.epochs) {
+    return false;
+  }
+  spdlog::info("stopping after epoch {} as asked; continue with --resume", completed);
+  return true;
+}
+
+void reset_metrics_csv(const std::string& path, const std::string& header, int completed_epochs) {
+  std::vector<std::string> keep = {header};
+  if (completed_epochs > 0 && std::filesystem::exists(path)) {
+    std::istringstream old(read_text_file(path));
+    std::string line;
+    std::getline(old, line);
+    while (std::getline(old, line)) {
+      int epoch = 0;
+      if (parse_int(line.substr(0, line.find(',')), epoch) && epoch <= completed_epochs) {
+        keep.push_back(line);
+      }
+    }
+  }
+  write_text_file(path, join(keep, "\n") + "\n");
+}
+
+void Checkpoint::save(const std::string& path, torch::nn::Module& module,
+                      const std::map<std::string, torch::optim::Optimizer*>& optimizers) const {
+  torch::serialize::OutputArchive archive;
+  torch::serialize::OutputArchive module_archive;
+  module.save(module_archive);
+  archive.write("module", module_archive);
+  for (const auto& [name, optimizer] : optimizers) {
+    torch::serialize::OutputArchive optimizer_archive;
+    optimizer->save(optimizer_archive);
+    archive.write("optimizer." + name, optimizer_archive);
+  }
+  for (const auto& [name, value] : numbers) {
+    archive.write("number." + name, torch::tensor(value, torch::kDouble));
+  }
+  archive.save_to(path + ".tmp");
+  std::filesystem::rename(path + ".tmp", path);
+}
+
+bool Checkpoint::load(const std::string& path, torch::nn::Module& module,
+                      const std::map<std::string, torch::optim::Optimizer*>& optimizers,
+                      const torch::Device& device) {
+  if (!std::filesystem::exists(path)) return false;
+  torch::serialize::InputArchive archive;
+  archive.load_from(path, device);
+  torch::serialize::InputArchive module_archive;
+  archive.read("module", module_archive);
+  module.load(module_archive);
+  for (const auto& [name, optimizer] : optimizers) {
+    torch::serialize::InputArchive optimizer_archive;
+    archive.read("optimizer." + name, optimizer_archive);
+    optimizer->load(optimizer_archive);
+  }
+  for (auto& [name, value] : numbers) {
+    torch::Tensor t;
+    archive.read("number." + name, t);
+    value = t.item<double>();
+  }
+  return true;
+}
+
+}  // namespace hwnas

@@ -1,0 +1,102 @@
+#pragma once
+// Pieces every training loop of the project shares (supernet search, retraining of found
+// architectures): reproducible per-epoch random streams, splits and batch orders, the optimizer,
+// loss and cosine schedule, the progress line, top-1 evaluation, resumable metrics.csv files and
+// atomic checkpoints.
+#include <torch/nn/module.h>
+#include <torch/optim/optimizer.h>
+#include <torch/optim/sgd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "search/training/image_data.h"
+#include "search/training/training_options.h"
+
+namespace hwnas {
+
+// Every random stream of an epoch is seeded by (seed, epoch, stream): an epoch replays exactly,
+// which is what makes resuming from the last epoch checkpoint give the identical result.
+std::mt19937_64 epoch_rng(int seed, int epoch, int stream);
+
+// Batches over a split of a data set, in an order drawn once per epoch; wraps around.
+class BatchStream {
+ public:
+  BatchStream(const std::vector<int64_t>& split, int batch, std::mt19937_64& order_rng);
+  std::vector<int64_t> next();
+
+ private:
+  std::vector<int64_t> order_;
+  int batch_;
+  size_t position_ = 0;
+};
+
+// The indices 0..n-1 shuffled by `rng`: the first round(fraction * n) are held out, the rest kept.
+struct IndexSplit {
+  std::vector<int64_t> held_out;
+  std::vector<int64_t> rest;
+};
+IndexSplit split_indices(int64_t n, double fraction, std::mt19937_64& rng);
+
+// SGD with the train: section's lr, momentum, nesterov and weight decay.
+std::unique_ptr<torch::optim::SGD> make_sgd(const std::vector<torch::Tensor>& parameters,
+                                            const TrainLoopOptions& train);
+
+torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels,
+                                     double smoothing);
+
+// lr = base * (1 + cos(pi * progress)) / 2 on every parameter group, progress in [0, 1].
+void set_cosine_lr(torch::optim::Optimizer& optimizer, double base_lr, double progress);
+
+// Drops the gradients instead of zeroing them: parameters a step does not reach (paths not
+// sampled) then get no momentum or weight-decay update, and a resumed run, whose parameters start
+// without gradients, takes exactly the same steps as an uninterrupted one.
+void drop_gradients(std::vector<torch::Tensor>& parameters);
+
+// Top-1 (%) of `forward` over `set` in batches of `batch` (at most `max_batches`, 0 = all).
+double evaluate_top1(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                     const ImageSet& set, int batch, int max_batches, const torch::Device& device);
+
+// The progress line of one epoch: throughput and the ETA of the whole run, every
+// train.log_every steps and at the epoch's last step.
+class EpochProgress {
+ public:
+  EpochProgress(const TrainLoopOptions& train, int epoch, int steps_per_epoch);
+  double seconds() const;  // since the epoch started
+  // After step `step` (0-based): `images` processed this epoch, the epoch's mean loss so far.
+  void step_done(int step, int64_t images, double mean_loss) const;
+
+ private:
+  const TrainLoopOptions& train_;
+  int epoch_;
+  int steps_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+// True (and says how to continue) when train.stop_after_epochs asks this call, which started
+// after `first_epoch` completed epochs, to stop once `completed` are done.
+bool stop_requested(const TrainLoopOptions& train, int completed, int first_epoch);
+
+// metrics.csv with `header`, keeping the rows of the first `completed_epochs` epochs of an
+// existing file (a resumed run does not repeat them, and drops the rows of a killed epoch).
+void reset_metrics_csv(const std::string& path, const std::string& header, int completed_epochs);
+
+// One file holding a module, its optimizers and a few numbers, written atomically (a kill never
+// leaves half a checkpoint).
+struct Checkpoint {
+  std::map<std::string, double> numbers;
+
+  void save(const std::string& path, torch::nn::Module& module,
+            const std::map<std::string, torch::optim::Optimizer*>& optimizers) const;
+  // False when `path` does not exist.
+  bool load(const std::string& path, torch::nn::Module& module,
+            const std::map<std::string, torch::optim::Optimizer*>& optimizers,
+            const torch::Device& device);
+};
+
+}  // namespace hwnas
