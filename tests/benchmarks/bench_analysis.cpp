@@ -4,15 +4,13 @@
 #include <benchmark/benchmark.h>
 
 #include "core/pareto.h"
-#include "costmodels/analysis.h"
+#include "costmodels/analysis/analysis.h"
+#include "support/library_fixture.h"
 
 namespace hwnas {
 namespace {
 
-const CostLibrary& library() {
-  static const auto loaded = CostLibrary::load();
-  return *loaded;
-}
+using hwnas::testing::library;
 
 const MetricTable& nb201() {
   static const MetricTable t = nb201_metric_table(library());

@@ -8,14 +8,12 @@
 #include "core/paths.h"
 #include "costmodels/cost_library.h"
 #include "costmodels/help_fbnet.h"
+#include "support/library_fixture.h"
 
 namespace hwnas {
 namespace {
 
-const CostLibrary& library() {
-  static const auto loaded = CostLibrary::load();
-  return *loaded;
-}
+using hwnas::testing::library;
 
 std::vector<Arch> random_archs(Space space, size_t count, uint32_t seed) {
   const SearchSpace& s = search_space(space);

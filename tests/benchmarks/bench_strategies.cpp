@@ -11,15 +11,13 @@
 
 #include "core/config.h"
 #include "costmodels/cost_library.h"
-#include "search/search_run.h"
+#include "search/sampling/search_run.h"
+#include "support/library_fixture.h"
 
 namespace hwnas {
 namespace {
 
-std::shared_ptr<const CostLibrary> library() {
-  static const auto loaded = CostLibrary::load();
-  return loaded;
-}
+const std::shared_ptr<const CostLibrary>& library() { return testing::shared_library(); }
 
 const SearchRun& quickstart_run() {
   static const SearchRun run = SearchRun::from_config(

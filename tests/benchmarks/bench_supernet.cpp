@@ -33,9 +33,7 @@ void train_steps(benchmark::State& state, bool all_paths) {
   std::uniform_int_distribution<int> op(0, kFbnetChoices - 1);
   for (auto _ : state) {
     if (all_paths) {
-      auto& s = net->selection();
-      s.mode = PathSelection::Mode::Weighted;
-      s.weights = torch::softmax(torch::randn({kFbnetLayers, kFbnetChoices}), 1);
+      net->select_weighted(torch::softmax(torch::randn({kFbnetLayers, kFbnetChoices}), 1));
     } else {
       std::vector<int> ops(kFbnetLayers);
       for (int& o : ops) o = op(rng);

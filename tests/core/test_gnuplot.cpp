@@ -7,43 +7,38 @@
 
 #include "core/error.h"
 #include "core/gnuplot.h"
+#include "support/temp_dir.h"
 
 namespace hwnas {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("hwnas_test_gnuplot_" + std::to_string(getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 TEST(Gnuplot, QuotesSingleQuotes) { EXPECT_EQ(gnuplot_quote("Pi's 4"), "'Pi''s 4'"); }
 
 TEST(Gnuplot, DataFileFormat) {
-  const fs::path dir = fresh_dir("data");
+  const testing::TempDir temp("data");
+  const fs::path dir = temp.path();
   write_data_file((dir / "d.dat").string(), {"x", "y"}, {{1, 0.5}, {2, std::nan("")}, {}});
   EXPECT_EQ(read_text_file((dir / "d.dat").string()), "# x y\n1 0.5\n2 NaN\n\n");
-  fs::remove_all(dir);
 }
 
 TEST(Gnuplot, DrawsAPng) {
   if (!gnuplot_available()) GTEST_SKIP() << "gnuplot not installed (Debian: gnuplot-nox)";
-  const fs::path dir = fresh_dir("png");
+  const testing::TempDir temp("png");
+  const fs::path dir = temp.path();
   write_data_file((dir / "p.dat").string(), {"x", "y"}, {{1, 1}, {2, 4}, {3, 9}});
   write_text_file((dir / "p.gp").string(), png_terminal(320, 240) +
                                                "set output 'p.png'\nplot 'p.dat' using 1:2 with linespoints title 'a_b'\n");
   run_gnuplot((dir / "p.gp").string());
   ASSERT_TRUE(fs::exists(dir / "p.png"));
   EXPECT_GT(fs::file_size(dir / "p.png"), 100u);
-  fs::remove_all(dir);
 }
 
 TEST(Gnuplot, FailureCarriesGnuplotsMessage) {
   if (!gnuplot_available()) GTEST_SKIP() << "gnuplot not installed (Debian: gnuplot-nox)";
-  const fs::path dir = fresh_dir("bad");
+  const testing::TempDir temp("bad");
+  const fs::path dir = temp.path();
   write_text_file((dir / "bad.gp").string(), "plot 'no_such_file.dat'\n");
   try {
     run_gnuplot((dir / "bad.gp").string());
@@ -53,7 +48,6 @@ TEST(Gnuplot, FailureCarriesGnuplotsMessage) {
     EXPECT_NE(what.find("bad.gp"), std::string::npos) << what;
     EXPECT_NE(what.find("no_such_file.dat"), std::string::npos) << what;
   }
-  fs::remove_all(dir);
 }
 
 TEST(Gnuplot, MissingProgramNamesThePackage) {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "error_of.h"
+#include "support/error_of.h"
 
 #include <cmath>
 #include <functional>

@@ -2,11 +2,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "core/paths.h"
 #include "core/strings.h"
-#include "library_fixture.h"
+#include "support/library_fixture.h"
+#include "support/temp_dir.h"
 
 namespace hwnas {
 namespace {
@@ -17,18 +19,14 @@ using testing::error_of;
 class DamagedData : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/hwnas_bad_data_XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
     for (const char* sub : {"hw-nas-bench", "help", "nas-bench-201"}) {
-      ASSERT_EQ(system(("mkdir -p " + dir_ + "/" + sub).c_str()), 0);
+      std::filesystem::create_directories(dir_ + "/" + sub);
     }
     for (const char* file : {"hw-nas-bench/fbnet_lut.json", "hw-nas-bench/nb201_cifar10.csv",
                              "help/nb201_cifar10_latency.csv", "nas-bench-201/nb201_accuracy.csv"}) {
       write(file, read_text_file(data_dir() + "/" + file));
     }
   }
-  void TearDown() override { (void)system(("rm -rf " + dir_).c_str()); }
 
   void write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ + "/" + name, std::ios::binary) << text;
@@ -38,7 +36,8 @@ class DamagedData : public ::testing::Test {
     return error_of([&] { CostLibrary::load(dir_); });
   }
 
-  std::string dir_;
+  const testing::TempDir temp_{"bad_data"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(DamagedData, IntactCopyLoads) { EXPECT_EQ(load_error(), "(no error)"); }
@@ -121,7 +120,7 @@ TEST_F(DamagedData, NegativeLutValueNamesTheEntry) {
 }
 
 TEST_F(DamagedData, MissingFileSaysWhereToLook) {
-  (void)system(("rm " + dir_ + "/hw-nas-bench/fbnet_lut.json").c_str());
+  std::filesystem::remove(dir_ + "/hw-nas-bench/fbnet_lut.json");
   EXPECT_EQ(load_error(), "cannot open '" + dir_ + "/hw-nas-bench/fbnet_lut.json': No such file "
                           "or directory (set HWNAS_DATA_DIR to the folder holding the hwnas tables)");
 }

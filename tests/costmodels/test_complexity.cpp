@@ -2,7 +2,7 @@
 
 #include "core/strings.h"
 #include "costmodels/complexity.h"
-#include "library_fixture.h"
+#include "support/library_fixture.h"
 
 namespace hwnas {
 namespace {

@@ -4,7 +4,7 @@
 #include <numeric>
 #include <random>
 
-#include "library_fixture.h"
+#include "support/library_fixture.h"
 
 namespace hwnas {
 namespace {

@@ -10,7 +10,8 @@
 #include "costmodels/arch_report.h"
 #include "costmodels/cost_library.h"
 #include "costmodels/fbnet_macro.h"
-#include "error_of.h"
+#include "support/error_of.h"
+#include "support/temp_dir.h"
 
 namespace hwnas {
 namespace {
@@ -37,13 +38,8 @@ std::string write_lut(const std::string& dir, const std::string& metric,
 
 class ExtraTables : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() / ("hwnas_extra_" + std::to_string(getpid())))
-               .string();
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
+  const testing::TempDir temp_{"extra_tables"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(ExtraTables, AddDevicesWithTheirOwnCostsAndOrigin) {

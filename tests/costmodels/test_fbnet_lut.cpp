@@ -5,7 +5,7 @@
 
 #include "core/paths.h"
 #include "costmodels/help_fbnet.h"
-#include "library_fixture.h"
+#include "support/library_fixture.h"
 
 namespace hwnas {
 namespace {

@@ -10,7 +10,7 @@
 #include "core/paths.h"
 #include "core/strings.h"
 #include "costmodels/fitted_table.h"
-#include "library_fixture.h"
+#include "support/library_fixture.h"
 
 namespace hwnas {
 namespace {

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/paths.h"
-#include "library_fixture.h"
+#include "support/library_fixture.h"
 
 namespace hwnas {
 namespace {

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "costmodels/space.h"
-#include "library_fixture.h"
+#include "support/library_fixture.h"
 
 namespace hwnas {
 namespace {

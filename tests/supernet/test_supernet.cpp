@@ -56,21 +56,19 @@ TEST(Supernet, EveryModeProducesLogits) {
     net->select_single(std::vector<int>(slots, 1));
     EXPECT_EQ(net->forward(x).sizes(), (std::vector<int64_t>{2, 10}));
 
-    auto& s = net->selection();
-    s.mode = PathSelection::Mode::Weighted;
-    s.weights = torch::softmax(torch::randn({slots, choices}), 1);
+    net->select_weighted(torch::softmax(torch::randn({slots, choices}), 1));
     EXPECT_EQ(net->forward(x).sizes(), (std::vector<int64_t>{2, 10}));
-    s.weights = torch::softmax(torch::randn({2, slots, choices}), 2);
+    net->select_weighted(torch::softmax(torch::randn({2, slots, choices}), 2));
     EXPECT_EQ(net->forward(x).sizes(), (std::vector<int64_t>{2, 10}));
 
     // Binary gates on two candidates per slot: the loss reaches both gates of each slot.
-    s.mode = PathSelection::Mode::Gated;
     // (op 0 is NB201's `none`, whose zero output gives its gate no gradient, so use 1 and 3.)
-    s.gated_paths.assign(slots, {1, 3});
     auto gates = torch::zeros({slots, choices});
     gates.select(1, 3).fill_(1.0);
-    s.gates = gates.requires_grad_(true);
+    gates.requires_grad_(true);
+    net->select_gated(std::vector<std::vector<int>>(slots, {1, 3}), gates);
     net->forward(x).sum().backward();
+    const auto& s = net->selection();
     ASSERT_TRUE(s.gates.grad().defined());
     EXPECT_EQ(s.gates.grad().select(1, 0).abs().sum().item<double>(), 0.0);
     EXPECT_GT(s.gates.grad().select(1, 1).abs().sum().item<double>(), 0.0);

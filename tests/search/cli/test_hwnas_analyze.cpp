@@ -3,7 +3,8 @@
 
 #include <filesystem>
 
-#include "run_command.h"
+#include "support/run_command.h"
+#include "support/temp_dir.h"
 
 namespace hwnas {
 namespace {
@@ -22,9 +23,8 @@ TEST(HwnasAnalyze, BadOptionIsAnInputError) {
 }
 
 TEST(HwnasAnalyze, SmallFbnetRunPrintsAndWritesTables) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("hwnas_test_analyze_" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
+  const testing::TempDir temp("analyze");
+  const std::filesystem::path dir = temp.path();
   const auto r = run_command(kAnalyze + " --space fbnet --fbnet-settings ImageNet --samples 300 " +
                              "--no-help --no-plots --out " + dir.string());
   ASSERT_EQ(r.status, 0) << r.output;
@@ -34,7 +34,6 @@ TEST(HwnasAnalyze, SmallFbnetRunPrintsAndWritesTables) {
   EXPECT_NE(r.output.find("| fpga_latency | HW-NAS-Bench | 300 |"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(dir / "cross_device_fbnet_ImageNet.csv"));
   EXPECT_TRUE(std::filesystem::exists(dir / "report.md"));
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

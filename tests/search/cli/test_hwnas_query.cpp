@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "run_command.h"
+#include "support/run_command.h"
 
 namespace hwnas {
 namespace {

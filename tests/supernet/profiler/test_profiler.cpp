@@ -10,20 +10,16 @@
 #include "core/paths.h"
 #include "costmodels/cost_library.h"
 #include "costmodels/fbnet_lut.h"
-#include "error_of.h"
-#include "search/run_command.h"
-#include "supernet/profile_io.h"
-#include "supernet/profiler.h"
+#include "support/error_of.h"
+#include "support/run_command.h"
+#include "supernet/profiler/profile_io.h"
+#include "supernet/profiler/profiler.h"
+#include "support/temp_dir.h"
 
 namespace hwnas {
 namespace {
 
 const CostKey kHostLatency{"host_cpu", Metric::Latency};
-
-std::string temp_dir() {
-  char pattern[] = "/tmp/hwnas_profile_XXXXXX";
-  return mkdtemp(pattern);
-}
 
 ProfileOptions tiny_options() {
   ProfileOptions o = ProfileOptions::quick();
@@ -69,7 +65,8 @@ TEST(Profiler, QuantileInterpolatesLikeNumpy) {
 }
 
 TEST(Profiler, QuickLutLoadsWithEveryKeyOfTheSetting) {
-  const std::string dir = temp_dir();
+  const testing::TempDir temp("profile");
+  const std::string dir = temp.path();
   const auto o = tiny_options();
   const auto measured = profile(o, dir);
   EXPECT_EQ(measured.size(), 112u);
@@ -106,7 +103,8 @@ TEST(Profiler, QuickLutLoadsWithEveryKeyOfTheSetting) {
 }
 
 TEST(Profiler, KilledRunResumesWithOnlyTheMissingBlocks) {
-  const std::string dir = temp_dir();
+  const testing::TempDir temp("profile");
+  const std::string dir = temp.path();
   const auto o = tiny_options();
   int seen = 0;
   ProfileObserver killer;
@@ -142,7 +140,8 @@ TEST(Profiler, KilledRunResumesWithOnlyTheMissingBlocks) {
 }
 
 TEST(Profiler, ResumeWithOtherSettingsIsRefused) {
-  const std::string dir = temp_dir();
+  const testing::TempDir temp("profile");
+  const std::string dir = temp.path();
   auto o = tiny_options();
   int seen = 0;
   ProfileObserver killer;
@@ -205,7 +204,8 @@ TEST(Profiler, AgreementStatsOfALineAndOfNoise) {
 }
 
 TEST(Profiler, ValidationAndNb201StagesWriteTheirReportsAndResume) {
-  const std::string dir = temp_dir();
+  const testing::TempDir temp("profile");
+  const std::string dir = temp.path();
   const auto o = tiny_options();
   profile(o, dir);
   int networks = 0;
@@ -243,7 +243,8 @@ TEST(Profiler, ValidationAndNb201StagesWriteTheirReportsAndResume) {
 }
 
 TEST(Profiler, CliProfilesResumesAndMeasuresAnArch) {
-  const std::string dir = temp_dir();
+  const testing::TempDir temp("profile");
+  const std::string dir = temp.path();
   const std::string bin = HWNAS_PROFILE_BIN;
   const std::string args = " --quick --warmup 1 --reps 2 --validate 2 --nb201 2 --out " + dir;
   const auto first = testing::run_command(bin + args);

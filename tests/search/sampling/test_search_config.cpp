@@ -5,13 +5,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tests/search/run_command.h"
-#include "tests/search/search_fixture.h"
+#include "support/run_command.h"
+#include "search/sampling/search_fixture.h"
 
 namespace hwnas {
 namespace {
 
-using testing::error_text;
+using testing::error_of;
 using testing::make_run;
 
 const std::string kSource = HWNAS_SOURCE_DIR;
@@ -44,28 +44,28 @@ TEST(SearchConfig, QuickstartFindsAFeasibleArchCloseToTheTableBest) {
 
 TEST(SearchConfig, DocumentedErrors) {
   register_builtin_strategies();
-  EXPECT_EQ(error_text([] { make_run("strategy: {type: evolutoin}\nobjective: {limit: 5}\n"); }),
+  EXPECT_EQ(error_of([] { make_run("strategy: {type: evolutoin}\nobjective: {limit: 5}\n"); }),
             "unknown strategy.type 'evolutoin' (test.yaml:1:18); registered: annealing, "
             "evolution, local_search, nsga2, plugin, random, reinforce");
-  EXPECT_EQ(error_text([] {
+  EXPECT_EQ(error_of([] {
               make_run("objective: {limit: 5}\nstrategy:\n  type: evolution\n  popsize: 10\n");
             }),
             "unknown key 'popsize' in strategy (test.yaml:4:3); known: type, population_size, "
             "sample_size, reuse_evaluations");
-  EXPECT_EQ(error_text([] { make_run("objective: {type: constrained}\n"); }),
+  EXPECT_EQ(error_of([] { make_run("objective: {type: constrained}\n"); }),
             "missing key objective.limit (default): required when objective.type is constrained "
             "(the cost limit in the metric's unit: ms for latency, mJ for energy)");
-  EXPECT_EQ(error_text([] { make_run("objective: {limit: 5}\nstrategy: {type: nsga2}\n"); }),
+  EXPECT_EQ(error_of([] { make_run("objective: {limit: 5}\nstrategy: {type: nsga2}\n"); }),
             "bad value strategy.type = nsga2 (test.yaml:2:18): strategy 'nsga2' does not handle "
             "objective.type constrained (nsga2 needs objective.type pareto)");
-  EXPECT_EQ(error_text([] { make_run("objective: {type: pareto}\nstrategy: {type: evolution}\n"); }),
+  EXPECT_EQ(error_of([] { make_run("objective: {type: pareto}\nstrategy: {type: evolution}\n"); }),
             "bad value strategy.type = evolution (test.yaml:2:18): strategy 'evolution' does not "
             "handle objective.type pareto (use nsga2, random or a plugin)");
-  EXPECT_EQ(error_text([] { make_run("objective: {metric: edgegpu_latncy, limit: 5}\n"); }),
+  EXPECT_EQ(error_of([] { make_run("objective: {metric: edgegpu_latncy, limit: 5}\n"); }),
             "bad value objective.metric = edgegpu_latncy (test.yaml:1:21): 'edgegpu_latncy' is not "
             "a device metric; expected DEVICE_METRIC with METRIC one of latency, energy, "
             "arithmetic_intensity (e.g. edgegpu_latency; --list shows them all)");
-  EXPECT_EQ(error_text([] { make_run("objective: {metric: edgegpu2_latency, limit: 5}\n"); }),
+  EXPECT_EQ(error_of([] { make_run("objective: {metric: edgegpu2_latency, limit: 5}\n"); }),
             "bad value objective.metric = edgegpu2_latency (test.yaml:1:21): nb201 has no metric "
             "'edgegpu2_latency'; known: edgegpu_latency, edgegpu_energy, raspi4_latency, "
             "edgetpu_latency, pixel3_latency, eyeriss_latency, eyeriss_energy, "
@@ -76,17 +76,17 @@ TEST(SearchConfig, DocumentedErrors) {
             "silver_4210r_latency, titan_rtx_1_latency, titan_rtx_256_latency, "
             "titan_rtx_32_latency, titanx_1_latency, titanx_256_latency, titanx_32_latency, "
             "titanxp_1_latency, titanxp_256_latency, titanxp_32_latency");
-  EXPECT_EQ(error_text([] { make_run("objective: {limit: 0.1}\n"); }),
+  EXPECT_EQ(error_of([] { make_run("objective: {limit: 0.1}\n"); }),
             "bad value objective.limit = 0.1 (test.yaml:1:20): no arch of the table satisfies it "
             "(3070 archs have an unknown cost)");
-  EXPECT_EQ(error_text([] {
+  EXPECT_EQ(error_of([] {
               make_run("objective: {limit: 5}\nbudget: {time_model: {metric: edgegpu_latency}}\n");
             }),
             "bad value budget.time_model.metric = edgegpu_latency (test.yaml:2:31): the "
             "training-time proxy needs a complete metric; edgegpu_latency knows 12555 of 15625 archs");
-  EXPECT_EQ(error_text([] { make_run("objective: {limit: 5}\nbudget: {queries: 0}\n"); }),
+  EXPECT_EQ(error_of([] { make_run("objective: {limit: 5}\nbudget: {queries: 0}\n"); }),
             "bad value budget.queries = 0 (test.yaml:2:19): must be >= 1");
-  EXPECT_EQ(error_text([] {
+  EXPECT_EQ(error_of([] {
               make_run("objective: {type: pareto, metrics: [a_latency, b_latency, c_latency]}\n"
                        "strategy: {type: nsga2}\n");
             }),
@@ -98,7 +98,7 @@ TEST(SearchConfig, DocumentedErrors) {
 TEST(SearchConfig, SeedListsAndCheckpoints) {
   EXPECT_EQ(parse_seed_list("0-3"), (std::vector<uint64_t>{0, 1, 2, 3}));
   EXPECT_EQ(parse_seed_list("1,5,7-8"), (std::vector<uint64_t>{1, 5, 7, 8}));
-  EXPECT_EQ(error_text([] { parse_seed_list("3-1"); }),
+  EXPECT_EQ(error_of([] { parse_seed_list("3-1"); }),
             "bad seed list '3-1': '3-1' is empty or negative; expected e.g. 7, 0-99 or 1,2,10-12");
   EXPECT_EQ(regret_checkpoints(1000), (std::vector<int>{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}));
   EXPECT_EQ(regret_checkpoints(300), (std::vector<int>{1, 2, 5, 10, 20, 50, 100, 200, 300}));
@@ -145,6 +145,17 @@ TEST(SearchCli, ManySeedsAndBadInput) {
                             "reuse_evaluations"),
             std::string::npos)
       << bad.output;
+  // An unknown type lists the sampling and the supernet strategies alike.
+  const auto unknown = testing::run_command(std::string(HWNAS_SEARCH_BIN) + " --config " + kSource +
+                                            "/configs/quickstart.yaml --set strategy.type=evolutoin");
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.output.find("registered: evolution, fbnet_dnas, local_search, nsga2, plugin, "
+                                "proxylessnas, random, reinforce"),
+            std::string::npos)
+      << unknown.output;
+  const auto list = testing::run_command(std::string(HWNAS_SEARCH_BIN) + " --list");
+  EXPECT_NE(list.output.find("sampling strategies"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("  proxylessnas"), std::string::npos) << list.output;
 }
 
 }  // namespace

@@ -5,8 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "error_of.h"
-#include "search/image_data.h"
+#include "support/error_of.h"
+#include "search/training/image_data.h"
+#include "support/temp_dir.h"
 
 namespace hwnas {
 namespace {
@@ -27,12 +28,8 @@ void write_records(const std::string& path, int count, int label_bytes, int clas
 
 class GeneratedCifar : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/hwnas_cifar_XXXXXX";
-    dir_ = mkdtemp(pattern);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
+  const testing::TempDir temp_{"image_data"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(GeneratedCifar, Cifar100UsesTheFineLabel) {

@@ -12,7 +12,8 @@
 #include <thread>
 
 #include "core/paths.h"
-#include "run_command.h"
+#include "support/run_command.h"
+#include "support/temp_dir.h"
 
 namespace hwnas {
 namespace {
@@ -28,8 +29,8 @@ int data_rows(const std::string& metrics_csv) {
 }
 
 TEST(SupernetCli, KillNineMidEpochThenResumeGivesTheSameArchJson) {
-  char pattern[] = "/tmp/hwnas_kill_XXXXXX";
-  const std::string dir = mkdtemp(pattern);
+  const testing::TempDir temp("kill");
+  const std::string& dir = temp.path();
   const std::string config = dir + "/search.yaml";
   write_text_file(config,
                   "name: kill-test\nseed: 5\nthreads: 1\nspace: nb201\n"
@@ -68,20 +69,18 @@ TEST(SupernetCli, KillNineMidEpochThenResumeGivesTheSameArchJson) {
   ASSERT_EQ(resumed.status, 0) << resumed.output;
   EXPECT_EQ(read_text_file(killed + "/arch.json"), read_text_file(dir + "/whole/arch.json"));
   EXPECT_EQ(data_rows(killed + "/metrics.csv"), 5);
-  (void)system(("rm -rf " + dir).c_str());
 }
 
 TEST(SupernetCli, SmokeConfigsRun) {
   for (const char* name : {"proxylessnas_fbnet", "fbnet_dnas_nb201"}) {
-    char pattern[] = "/tmp/hwnas_smoke_XXXXXX";
-    const std::string dir = mkdtemp(pattern);
+    const testing::TempDir temp("smoke");
+    const std::string& dir = temp.path();
     const auto r = testing::run_command(kSearch + " --log-level warn --config " +
                                         std::string(HWNAS_SOURCE_DIR) + "/configs/smoke/" + name +
                                         ".yaml --out " + dir);
     EXPECT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("found "), std::string::npos) << r.output;
     EXPECT_NE(read_text_file(dir + "/arch.json").find("\"costs\""), std::string::npos);
-    (void)system(("rm -rf " + dir).c_str());
   }
 }
 

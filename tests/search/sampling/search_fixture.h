@@ -1,33 +1,19 @@
 #pragma once
-// Shared pieces of the search tests: the tables loaded once, runs built from YAML text over them,
-// and the example plug-in loaded so that its strategy joins the contract-test loop.
-#include <functional>
+// Shared pieces of the sampling-search tests: runs built from YAML text over the tables loaded
+// once, and the example plug-in loaded so that its strategy joins the contract-test loop.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/config.h"
-#include "costmodels/cost_library.h"
-#include "search/search_run.h"
+#include "search/sampling/search_run.h"
+#include "support/error_of.h"
+#include "support/library_fixture.h"
 
 namespace hwnas::testing {
 
-inline std::shared_ptr<const CostLibrary> shared_library() {
-  static const auto loaded = CostLibrary::load();
-  return loaded;
-}
-
 inline SearchRun make_run(const std::string& yaml, const std::vector<std::string>& sets = {}) {
   return SearchRun::from_config(Config::parse(yaml, "test.yaml", sets), shared_library());
-}
-
-inline std::string error_text(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 // Registers the strategies of experiments/custom_strategy (built by the test build).

@@ -3,8 +3,8 @@
 // time budgets respected, the same seed gives the same history, another seed another one.
 #include <gtest/gtest.h>
 
-#include "search/strategy.h"
-#include "tests/search/search_fixture.h"
+#include "search/sampling/strategy.h"
+#include "search/sampling/search_fixture.h"
 
 namespace hwnas {
 namespace {

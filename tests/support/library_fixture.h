@@ -1,18 +1,19 @@
 #pragma once
-// The project's tables, loaded once per test binary (they are read-only).
-#include <functional>
-#include <string>
+// The project's tables, loaded once per test binary (they are read-only), and short Arch makers.
+#include <memory>
+#include <vector>
 
 #include "core/error.h"
-#include "error_of.h"
 #include "costmodels/cost_library.h"
+#include "support/error_of.h"
 
 namespace hwnas::testing {
 
-inline const CostLibrary& library() {
+inline const std::shared_ptr<const CostLibrary>& shared_library() {
   static const auto loaded = CostLibrary::load();
-  return *loaded;
+  return loaded;
 }
+inline const CostLibrary& library() { return *shared_library(); }
 
 inline Arch fbnet(std::vector<int> ops) { return Arch{Space::FBNet, std::move(ops)}; }
 inline Arch nb201(std::vector<int> ops) { return Arch{Space::NB201, std::move(ops)}; }

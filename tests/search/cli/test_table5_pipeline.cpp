@@ -10,7 +10,8 @@
 #include "core/paths.h"
 #include "costmodels/arch_report.h"
 #include "costmodels/cost_library.h"
-#include "run_command.h"
+#include "support/run_command.h"
+#include "support/temp_dir.h"
 
 namespace hwnas {
 namespace {
@@ -34,10 +35,8 @@ std::string toy_command(const std::string& out) {
 }
 
 TEST(Table5Pipeline, ToyRunWritesTheTableWithTheLibrarysLatencies) {
-  const std::string out =
-      (std::filesystem::temp_directory_path() / ("hwnas_test_table5_" + std::to_string(getpid())))
-          .string();
-  std::filesystem::remove_all(out);
+  const testing::TempDir temp("table5");
+  const std::string out = temp / "out";
   const auto first = run_command(toy_command(out));
   ASSERT_EQ(first.status, 0) << first.output;
 
@@ -86,7 +85,6 @@ TEST(Table5Pipeline, ToyRunWritesTheTableWithTheLibrarysLatencies) {
   EXPECT_NE(again.output.find("[seed 0] fpga: retraining done"), std::string::npos) << again.output;
   EXPECT_EQ(read_text_file(out + "/table5.csv"), csv);
   EXPECT_EQ(read_text_file(out + "/table5.md"), md);
-  std::filesystem::remove_all(out);
 }
 
 TEST(Table5Pipeline, CompareRejectsAMalformedSpec) {

@@ -8,16 +8,15 @@
 #include "core/config.h"
 #include "core/paths.h"
 #include "costmodels/cost_library.h"
-#include "error_of.h"
-#include "search/retrain.h"
+#include "support/error_of.h"
+#include "search/training/retrain.h"
+#include "support/temp_dir.h"
+#include "support/library_fixture.h"
 
 namespace hwnas {
 namespace {
 
-const CostLibrary& library() {
-  static const auto loaded = CostLibrary::load();
-  return *loaded;
-}
+using testing::library;
 
 RetrainOptions tiny_options(int stop_after = 0) {
   const Config config = Config::parse(
@@ -30,11 +29,6 @@ RetrainOptions tiny_options(int stop_after = 0) {
   return options;
 }
 
-std::string temp_dir() {
-  char pattern[] = "/tmp/hwnas_retrain_XXXXXX";
-  return mkdtemp(pattern);
-}
-
 std::string without_throughput(const std::string& result_json) {
   auto j = nlohmann::json::parse(result_json);
   j.erase("train_images_per_s");
@@ -42,7 +36,8 @@ std::string without_throughput(const std::string& result_json) {
 }
 
 TEST(Retrain, WritesResultWithTheTablesCostsAndResumesExactly) {
-  const std::string dir = temp_dir();
+  const testing::TempDir temp("retrain");
+  const std::string dir = temp.path();
   write_text_file(dir + "/arch.json",
                   R"({"space": "fbnet", "setting": "cifar10", "op_idx_list": )"
                   "[8,8,1,8,4,8,8,8,1,4,1,4,8,8,8,8,8,8,4,8,4,8]}");
@@ -59,22 +54,22 @@ TEST(Retrain, WritesResultWithTheTablesCostsAndResumesExactly) {
   retrain(tiny_options(), target, library(), dir + "/parts", true);
   EXPECT_EQ(without_throughput(read_text_file(dir + "/parts/result.json")),
             without_throughput(read_text_file(dir + "/whole/result.json")));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Retrain, Nb201ChildTrains) {
-  const std::string dir = temp_dir();
+  const testing::TempDir temp("retrain");
+  const std::string dir = temp.path();
   write_text_file(dir + "/arch.json", R"({"space": "nb201", "setting": "cifar10", "ops": [3,1,0,2,4,1]})");
   const auto r = retrain(tiny_options(), ArchFile::read(dir + "/arch.json"), library(),
                          dir + "/run", false);
   EXPECT_EQ(r.epochs, 3);
   const auto result = nlohmann::json::parse(read_text_file(dir + "/run/result.json"));
   EXPECT_EQ(result["arch_str"], "|nor_conv_3x3~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|avg_pool_3x3~1|skip_connect~2|");
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Retrain, BadArchJsonIsNamed) {
-  const std::string dir = temp_dir();
+  const testing::TempDir temp("retrain");
+  const std::string dir = temp.path();
   write_text_file(dir + "/a.json", R"({"space": "fbnet", "setting": "cifar10", "op_idx_list": [1,2]})");
   EXPECT_EQ(testing::error_of([&] { ArchFile::read(dir + "/a.json"); }),
             dir + "/a.json: fbnet architecture has 2 choices, expected 22");
@@ -82,7 +77,6 @@ TEST(Retrain, BadArchJsonIsNamed) {
   EXPECT_NE(testing::error_of([&] { ArchFile::read(dir + "/b.json"); })
                 .find("not an arch.json of hwnas"),
             std::string::npos);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
 // Plug-in strategies: the worked example loads and runs; broken libraries give clear errors.
 #include <gtest/gtest.h>
 
-#include "search/strategy.h"
-#include "tests/search/search_fixture.h"
+#include "search/sampling/strategy.h"
+#include "search/sampling/search_fixture.h"
 
 namespace hwnas {
 namespace {
 
-using testing::error_text;
+using testing::error_of;
 using testing::make_run;
 
 std::string plugin_config(const std::string& library, const std::string& name) {
@@ -35,7 +35,7 @@ TEST(Plugins, ExampleLoadsRunsAndWritesItsOptions) {
 }
 
 TEST(Plugins, UnknownOptionOfAPluginIsAnError) {
-  EXPECT_EQ(error_text([] {
+  EXPECT_EQ(error_of([] {
               make_run(plugin_config(HWNAS_EXAMPLE_PLUGIN, "annealing"), {"strategy.colling=0.9"});
             }),
             "unknown key 'colling' in strategy (--set strategy.colling=0.9); known: type, library, "
@@ -43,14 +43,14 @@ TEST(Plugins, UnknownOptionOfAPluginIsAnError) {
 }
 
 TEST(Plugins, MissingFile) {
-  EXPECT_EQ(error_text([] { make_run(plugin_config("/nonexistent/libx.so", "x")); }),
+  EXPECT_EQ(error_of([] { make_run(plugin_config("/nonexistent/libx.so", "x")); }),
             "bad value strategy.library = /nonexistent/libx.so (test.yaml:1:35): plugin library "
             "'/nonexistent/libx.so' not found");
 }
 
 TEST(Plugins, MissingSymbol) {
   const std::string lib = HWNAS_BAD_PLUGIN_MISSING_SYMBOL;
-  EXPECT_EQ(error_text([&] { make_run(plugin_config(lib, "x")); }),
+  EXPECT_EQ(error_of([&] { make_run(plugin_config(lib, "x")); }),
             "bad value strategy.library = " + lib + " (test.yaml:1:35): plugin library '" + lib +
                 "' does not export 'hwnas_plugin_strategies' (declare it with HWNAS_PLUGIN_EXPORT "
                 "from search/plugin_api.h)");
@@ -58,7 +58,7 @@ TEST(Plugins, MissingSymbol) {
 
 TEST(Plugins, AbiVersionMismatch) {
   const std::string lib = HWNAS_BAD_PLUGIN_WRONG_ABI;
-  EXPECT_EQ(error_text([&] { make_run(plugin_config(lib, "x")); }),
+  EXPECT_EQ(error_of([&] { make_run(plugin_config(lib, "x")); }),
             "bad value strategy.library = " + lib + " (test.yaml:1:35): plugin library '" + lib +
                 "' was built for plugin ABI version 999, this hwnas has version 1; rebuild it "
                 "against this hwnas's search/plugin_api.h");
@@ -67,14 +67,14 @@ TEST(Plugins, AbiVersionMismatch) {
 TEST(Plugins, DuplicateName) {
   register_builtin_strategies();
   const std::string lib = HWNAS_BAD_PLUGIN_DUPLICATE_NAME;
-  EXPECT_EQ(error_text([&] { make_run(plugin_config(lib, "random")); }),
+  EXPECT_EQ(error_of([&] { make_run(plugin_config(lib, "random")); }),
             "bad value strategy.library = " + lib + " (test.yaml:1:35): strategy name 'random' "
             "from plugin " + lib + " is already registered by built-in; pick another name");
 }
 
 TEST(Plugins, NameNotInTheLibrary) {
   const std::string lib = HWNAS_EXAMPLE_PLUGIN;
-  EXPECT_EQ(error_text([&] { make_run(plugin_config(lib, "anealing")); }),
+  EXPECT_EQ(error_of([&] { make_run(plugin_config(lib, "anealing")); }),
             "bad value strategy.name = anealing (test.yaml:1:" + std::to_string(43 + lib.size()) +
                 "): the library declares annealing");
 }

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core/pareto.h"
-#include "tests/search/search_fixture.h"
+#include "search/sampling/search_fixture.h"
 
 namespace hwnas {
 namespace {

@@ -6,9 +6,10 @@
 
 #include "core/gnuplot.h"
 #include "core/strings.h"
-#include "costmodels/analysis.h"
-#include "costmodels/analysis_plots.h"
-#include "library_fixture.h"
+#include "costmodels/analysis/analysis.h"
+#include "costmodels/analysis/analysis_plots.h"
+#include "support/library_fixture.h"
+#include "support/temp_dir.h"
 
 namespace hwnas {
 namespace {
@@ -20,14 +21,6 @@ namespace fs = std::filesystem;
 const MetricTable& nb201_table() {
   static const MetricTable t = nb201_metric_table(library());
   return t;
-}
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("hwnas_test_analysis_" + std::to_string(getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
 }
 
 TEST(AnalysisTable, Nb201HasEveryMetricAndAccuracy) {
@@ -118,7 +111,8 @@ TEST(Analysis, MatrixTablesNumberTheColumns) {
 }
 
 TEST(Analysis, RunWritesTablesAndFronts) {
-  const fs::path dir = fresh_dir("run");
+  const testing::TempDir temp("run");
+  const fs::path dir = temp.path();
   AnalysisOptions o;
   o.out_dir = dir.string();
   o.fbnet_settings = {FbnetSetting::Cifar100};
@@ -141,7 +135,6 @@ TEST(Analysis, RunWritesTablesAndFronts) {
       std::string_view(summary).substr(line + 1, summary.find('\n', line + 1) - line - 1);
   const auto fields = split(row, ',');  // metric,archs,front_size,highlight_kept,tau
   EXPECT_EQ(fields[2], fields[3]);
-  fs::remove_all(dir);
 }
 
 TEST(Analysis, OptionsNameTheProblem) {
@@ -151,18 +144,19 @@ TEST(Analysis, OptionsNameTheProblem) {
   o.fbnet = false;
   o.complexity = o.cross_device = false;
   o.plots = false;
-  o.out_dir = fresh_dir("bad").string();
+  const testing::TempDir temp("bad");
+  o.out_dir = temp / "out";
   EXPECT_EQ(error_of([&] { run_analysis(library(), o); }).substr(0, 58),
             "no metric 'nope_latency' in the nb201_cifar10 table; known");
   o.pareto = false;
   EXPECT_EQ(error_of([&] { o.validate(); }),
             "analysis: no analysis selected; expected complexity, cross and/or pareto");
-  fs::remove_all(o.out_dir);
 }
 
 TEST(AnalysisPlots, DrawHeatmapBarsAndScatter) {
   if (!gnuplot_available()) GTEST_SKIP() << "gnuplot not installed (Debian: gnuplot-nox)";
-  const fs::path dir = fresh_dir("plots");
+  const testing::TempDir temp("plots");
+  const fs::path dir = temp.path();
   CorrelationMatrix m;
   m.value = {{1, 0.3, -0.2}, {0.3, 1, 0.9}, {-0.2, 0.9, 1}};
   plot_heatmap(dir.string(), "heat", "t", {"a_latency", "b's", "c"}, m);
@@ -184,7 +178,6 @@ TEST(AnalysisPlots, DrawHeatmapBarsAndScatter) {
     ASSERT_TRUE(fs::exists(dir / f)) << f;
     EXPECT_GT(fs::file_size(dir / f), 1000u) << f;
   }
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -1,0 +1,81 @@
+// A new supernet strategy is one class and one registration: a throwaway strategy registered here
+// runs through the same contract loop as the built-ins (supernet_fixture.h).
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "core/config.h"
+#include "search/differentiable/cost_loss.h"
+#include "search/differentiable/supernet_fixture.h"
+#include "search/differentiable/supernet_strategy.h"
+
+namespace hwnas {
+namespace {
+
+// Weights on a uniformly drawn single path (SPOS-like); the alphas follow the cost term alone.
+class UniformPathCostDescent : public SupernetStrategy {
+ public:
+  std::string name() const override { return "uniform_path_cost_descent"; }
+
+  void select_weight_paths(Supernet& net, int64_t batch, int epoch,
+                           std::mt19937_64& rng) const override {
+    std::uniform_int_distribution<int> op(0, net->num_choices() - 1);
+    std::vector<int> ops(net->num_slots());
+    for (int& o : ops) o = op(rng);
+    net->select_single(ops);
+  }
+
+  ArchStepResult arch_step(ArchStepContext& ctx, const torch::Tensor& images,
+                           const torch::Tensor& labels) const override {
+    const auto alphas = ctx.net->alphas();
+    const auto expected = ctx.cost.expected_cost(torch::softmax(alphas, 1));
+    ctx.optimizer.zero_grad();
+    alphas.mutable_grad() = torch::autograd::grad({expected}, {alphas})[0].clone();
+    ctx.optimizer.step();
+    ArchStepResult result;
+    result.expected_cost = expected.item<double>();
+    return result;
+  }
+};
+
+void register_throwaway(SupernetStrategyRegistry& registry) {
+  SupernetStrategyDefaults defaults;
+  defaults.options.type = "uniform_path_cost_descent";
+  defaults.options.arch_lr = 0.05;
+  defaults.cost_form = "add_linear";
+  registry.add("uniform_path_cost_descent", "test", "uniform single paths, cost-only alphas",
+               [](const ConfigSection&) { return std::make_unique<UniformPathCostDescent>(); },
+               defaults);
+}
+
+TEST(SupernetStrategies, AThrowawayStrategyRunsThroughTheContractLoop) {
+  register_builtin_supernet_strategies();
+  auto& registry = SupernetStrategyRegistry::global();
+  register_throwaway(registry);
+  ASSERT_TRUE(is_supernet_strategy("uniform_path_cost_descent"));
+  // Its defaults reach the options like a built-in's.
+  const auto options = testing::options_from(testing::tiny("nb201", "uniform_path_cost_descent", ""));
+  EXPECT_EQ(options.strategy.arch_lr, 0.05);
+  EXPECT_EQ(options.cost.form, "add_linear");
+  for (const auto& name : registry.names()) testing::expect_supernet_strategy_contract(name);
+}
+
+TEST(SupernetStrategies, DuplicateNamesAndUnknownTypesAreErrors) {
+  register_builtin_supernet_strategies();
+  try {
+    register_fbnet_dnas_strategy(SupernetStrategyRegistry::global());
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "strategy name 'fbnet_dnas' from built-in is already registered by "
+                           "built-in; pick another name");
+  }
+  try {
+    testing::options_from("strategy: {type: proxyless}\n");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("registered: fbnet_dnas, proxylessnas"), std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace hwnas
