@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "core/strings.h"
 
 namespace hwnas {
 
@@ -64,6 +65,16 @@ void CliArgs::parse(int argc, const char* const* argv) {
 std::string CliArgs::value(const std::string& name, const std::string& fallback) const {
   const auto it = values_.find(name);
   return it == values_.end() ? fallback : it->second.back();
+}
+
+int CliArgs::int_value(const std::string& name, int fallback, int minimum) const {
+  if (!has(name)) return fallback;
+  int parsed = 0;
+  if (!parse_int(value(name), parsed) || parsed < minimum) {
+    throw InputError(program_ + ": --" + name + " '" + value(name) + "' is not an integer >= " +
+                     std::to_string(minimum));
+  }
+  return parsed;
 }
 
 std::vector<std::string> CliArgs::values(const std::string& name) const {

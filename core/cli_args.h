@@ -27,6 +27,9 @@ class CliArgs {
   // Last value given (an option may repeat; values() returns all of them).
   std::string value(const std::string& name, const std::string& fallback = "") const;
   std::vector<std::string> values(const std::string& name) const;
+  // The option as a whole integer >= `minimum` (`fallback` when absent); InputError naming the
+  // program, the option and the text otherwise.
+  int int_value(const std::string& name, int fallback, int minimum) const;
   std::string usage() const;
 
  private:

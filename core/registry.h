@@ -1,6 +1,6 @@
 #pragma once
 // A name-keyed factory registry (tiny-cuda-nn style): every extension point of the project (the
-// sampling strategies, the supernet strategies) is an interface plus one of these, filled by an
+// sampling strategies, the supernet strategies, the evaluators) is an interface plus one of these, filled by an
 // explicit register_builtin_*() and by plug-ins. Each entry keeps where it came from, a one-line
 // description and `Info`, what the kind of entry publishes besides its factory (the supernet
 // strategies: their default options). Thread-safe.
@@ -19,11 +19,15 @@ class ConfigSection;
 
 struct NoRegistryInfo {};
 
-template <typename Product, typename Info = NoRegistryInfo>
+// `Args`: what a factory gets besides its config section (an evaluator: the run's context).
+template <typename Product, typename Info = NoRegistryInfo, typename... Args>
 class NamedRegistry {
  public:
   // Reads the product's keys from its config section (the `strategy:` map).
-  using Factory = std::function<std::unique_ptr<Product>(const ConfigSection&)>;
+  using Factory = std::function<std::unique_ptr<Product>(const ConfigSection&, Args...)>;
+
+  // `kind` names the entries in errors: "strategy", "evaluator".
+  explicit NamedRegistry(std::string kind = "strategy") : kind_(std::move(kind)) {}
 
   // Error when `name` is taken (names the origin of both).
   void add(const std::string& name, const std::string& origin, const std::string& description,
@@ -31,7 +35,7 @@ class NamedRegistry {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = entries_.find(name);
     if (it != entries_.end()) {
-      throw InputError("strategy name '" + name + "' from " + origin +
+      throw InputError(kind_ + " name '" + name + "' from " + origin +
                        " is already registered by " + it->second.origin + "; pick another name");
     }
     entries_[name] = {origin, description, std::move(info), std::move(factory)};
@@ -49,9 +53,10 @@ class NamedRegistry {
   std::string origin(const std::string& name) const { return entry(name).origin; }
   std::string description(const std::string& name) const { return entry(name).description; }
   Info info(const std::string& name) const { return entry(name).info; }
-  std::unique_ptr<Product> create(const std::string& name, const ConfigSection& section) const {
+  std::unique_ptr<Product> create(const std::string& name, const ConfigSection& section,
+                                  Args... args) const {
     const Factory factory = entry(name).factory;  // called unlocked: a factory may register more
-    return factory(section);
+    return factory(section, args...);
   }
 
  private:
@@ -64,10 +69,11 @@ class NamedRegistry {
   Entry entry(const std::string& name) const {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = entries_.find(name);
-    if (it == entries_.end()) throw InputError("no strategy named '" + name + "' is registered");
+    if (it == entries_.end()) throw InputError("no " + kind_ + " named '" + name + "' is registered");
     return it->second;
   }
 
+  std::string kind_;
   mutable std::mutex mutex_;
   std::map<std::string, Entry> entries_;
 };

@@ -18,7 +18,7 @@ RunHeader RunHeader::read(const ConfigSection& root, const RunHeader& defaults, 
       throw InvalidOption("name", "must be a non-empty folder name without '/'");
     }
     if (h.seed < 0) throw InvalidOption("seed", "must be >= 0");
-    if (h.threads < 0) throw InvalidOption("threads", "must be >= 0 (0 = LibTorch's default)");
+    if (h.threads < 0) throw InvalidOption("threads", "must be >= 0 (0 = every core)");
   });
   return h;
 }

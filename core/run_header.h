@@ -5,7 +5,7 @@
 //   name: search       # run folder <output.dir>/<name>/ (a folder name, no '/')
 //   seed: 0            # >= 0
 //   device: cpu        # cpu | cuda    (runs that train networks)
-//   threads: 0         # >= 0, LibTorch intra-op threads, 0 = its default (runs that train)
+//   threads: 0         # >= 0, LibTorch intra-op threads, 0 = every core (runs that train)
 //   output: {dir: runs}
 //
 // The tables (data_dir, cost_tables) have their own reader, CostTablesOptions.

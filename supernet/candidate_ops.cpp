@@ -14,9 +14,18 @@ torch::nn::Conv2d conv(int cin, int cout, int kernel, int stride, int padding, i
                                .bias(false));
 }
 
-// ShuffleNet channel shuffle: [B, g, C/g, H, W] -> transpose -> [B, C, H, W].
+// ShuffleNet channel shuffle: [B, g, C/g, H, W] -> transpose -> [B, C, H, W], in the memory
+// format of `x` (a channels-last input stays channels-last: one copy, no round trip via NCHW).
 torch::Tensor channel_shuffle(const torch::Tensor& x, int groups) {
   const auto b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+  if (x.is_contiguous(torch::MemoryFormat::ChannelsLast) && !x.is_contiguous()) {
+    return x.permute({0, 2, 3, 1})
+        .reshape({b, h, w, groups, c / groups})
+        .transpose(3, 4)
+        .contiguous()
+        .view({b, h, w, c})
+        .permute({0, 3, 1, 2});
+  }
   return x.view({b, groups, c / groups, h, w}).transpose(1, 2).contiguous().view({b, c, h, w});
 }
 

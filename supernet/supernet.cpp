@@ -126,7 +126,17 @@ void SupernetImpl::build_nb201() {
   classifier_ = register_module("classifier", torch::nn::Linear(c, options_.num_classes));
 }
 
-torch::Tensor SupernetImpl::forward(const torch::Tensor& images) {
+void SupernetImpl::use_channels_last() {
+  torch::NoGradGuard no_grad;
+  for (auto& p : parameters()) {
+    if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+  }
+  channels_last_ = true;
+}
+
+torch::Tensor SupernetImpl::forward(const torch::Tensor& input) {
+  const torch::Tensor images =
+      channels_last_ ? input.contiguous(torch::MemoryFormat::ChannelsLast) : input;
   auto x = options_.space == Space::FBNet ? forward_fbnet(stem_.forward(images))
                                           : forward_nb201(stem_.forward(images));
   return classifier_->forward(global_avg_pool(head_.forward(x)));

@@ -4,6 +4,9 @@
 #include <torch/cuda.h>
 #include <torch/utils.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "core/error.h"
 
 namespace hwnas {
@@ -20,7 +23,8 @@ c10::Device torch_device(const std::string& name) {
 }
 
 int apply_threads(int threads) {
-  if (threads > 0) at::set_num_threads(threads);
+  const int wanted = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (at::get_num_threads() != wanted) at::set_num_threads(wanted);
   return at::get_num_threads();
 }
 

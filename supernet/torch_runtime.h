@@ -12,7 +12,11 @@ namespace hwnas {
 // "cpu" or "cuda"; InputError when cuda is asked for and this LibTorch has no CUDA device.
 c10::Device torch_device(const std::string& name);
 
-// Sets LibTorch's intra-op threads (0 = leave LibTorch's default) and returns the count in effect.
+// Sets LibTorch's intra-op threads and returns the count in effect. 0 = every core of this
+// machine (std::thread::hardware_concurrency): LibTorch's own default here is one thread when
+// OMP_NUM_THREADS is unset, which leaves the second core idle. Runs side by side on one machine
+// should ask for 1 thread each: OpenMP threads spin, and two 2-thread jobs on 2 cores ran at 0.1-0.45x
+// of one thread each.
 int apply_threads(int threads);
 
 struct TorchRun {

@@ -1,24 +1,28 @@
 #!/bin/bash
-# HW-NAS-Bench Table 5 end to end: one ProxylessNAS search per target device (Edge GPU, Raspi 4,
-# FPGA) -> retraining of each found architecture from scratch -> table5.md / table5.csv / table5.png
-# (top-1 and the latency of each found arch on every device, from the cost tables).
+# HW-NAS-Bench Table 5 end to end: per seed one weights-only warm-up of the supernet (it does not
+# depend on the target) -> one ProxylessNAS search per target device (Edge GPU, Raspi 4, FPGA),
+# each continuing the shared warm-up -> retraining of each found architecture from scratch ->
+# table5.md / table5.csv / table5.png (top-1 and the latency of each found arch on every device).
 #
 #   experiments/table5/run.sh                      reduced protocol (CPU, CIFAR-10 copy) into runs/table5-reduced
 #   experiments/table5/run.sh --protocol full      the published protocol (CUDA, CIFAR-100; set data.path)
 #   experiments/table5/run.sh --seeds 0,1,2 --out runs/t5
 #
-# Re-running skips finished stages (a search with arch.json, a retrain with result.json) and resumes
-# interrupted ones from their last checkpoint. Run from the repository root after building.
+# Re-running skips finished stages (a warm-up with supernet.json, a search with arch.json, a
+# retrain with result.json) and resumes interrupted ones from their last checkpoint. A search from
+# the shared warm-up ends with the arch.json of one that warmed up inline (--warmup inline).
+# Run from the repository root after building.
 set -euo pipefail
 
 usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   cat <<EOF
 options:
   --protocol reduced|full   configs/table5-cifar10 + configs/retrain/cifar10-reduced.yaml (default),
                             or configs/table5 + configs/retrain/cifar100-full.yaml
   --seeds LIST              comma-separated seeds, each a full search+retrain per device (default 0)
   --devices LIST            search targets (default edgegpu,raspi4,fpga)
+  --warmup shared|inline    one warm-up per seed for every device (default), or one per search
   --out DIR                 output folder (default runs/table5-<protocol>)
   --bin DIR                 folder of hwnas_search, hwnas_train, hwnas_analyze (default build/search)
   --jobs N                  device chains run side by side (default: 3 reduced, 1 full)
@@ -27,13 +31,14 @@ options:
 EOF
 }
 
-protocol=reduced seeds=0 devices=edgegpu,raspi4,fpga out="" bin=build/search jobs=""
+protocol=reduced seeds=0 devices=edgegpu,raspi4,fpga out="" bin=build/search jobs="" warmup=shared
 search_sets=() train_sets=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --protocol) protocol=$2; shift 2 ;;
     --seeds) seeds=$2; shift 2 ;;
     --devices) devices=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --bin) bin=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
@@ -49,6 +54,7 @@ case "$protocol" in
   full) search_dir=configs/table5 retrain_config=configs/retrain/cifar100-full.yaml jobs=${jobs:-1} ;;
   *) echo "run.sh: --protocol '$protocol': expected reduced or full" >&2; exit 2 ;;
 esac
+case "$warmup" in shared|inline) ;; *) echo "run.sh: --warmup '$warmup': expected shared or inline" >&2; exit 2 ;; esac
 out=${out:-runs/table5-$protocol}
 IFS=, read -r -a seed_list <<< "$seeds"
 IFS=, read -r -a device_list <<< "$devices"
@@ -58,6 +64,25 @@ done
 for d in "${device_list[@]}"; do
   [[ -f $search_dir/$d.yaml ]] || { echo "run.sh: no search config $search_dir/$d.yaml" >&2; exit 2; }
 done
+
+# One seed's warm-up (skipped when supernet.json exists, resumed from a checkpoint): the first
+# device's config as a weights-only run; the device configs differ in their cost term only.
+warmup_stage() {
+  local seed=$1 dir=$out/seed-$1
+  local warm=$dir/warmup
+  mkdir -p "$dir"
+  if [[ -f $warm/supernet.json ]]; then
+    echo "[seed $seed] warm-up done ($warm/supernet.json)"
+  elif [[ -f $warm/checkpoints/last.pt ]]; then
+    echo "[seed $seed] resuming the warm-up in $warm"
+    "$bin/hwnas_search" --resume "$warm" >> "$dir/warmup.out" 2>&1
+  else
+    echo "[seed $seed] warming up the supernet -> $warm"
+    "$bin/hwnas_search" --config "$search_dir/${device_list[0]}.yaml" --set "seed=$seed" \
+      ${search_sets[@]+"${search_sets[@]}"} --set strategy.type=warmup \
+      --set strategy.paths=proxylessnas --out "$warm" > "$dir/warmup.out" 2>&1
+  fi
+}
 
 # One device and seed: search (skipped when arch.json exists, resumed from a checkpoint), then
 # retrain the found arch (skipped when result.json exists, resumed likewise).
@@ -72,8 +97,11 @@ chain() {
     "$bin/hwnas_search" --resume "$search" >> "$dir/search-$device.out" 2>&1
   else
     echo "[seed $seed] $device: searching -> $search"
+    local init=()
+    [[ $warmup == shared ]] && init=(--init-from "$dir/warmup")
     "$bin/hwnas_search" --config "$search_dir/$device.yaml" --set "seed=$seed" \
-      ${search_sets[@]+"${search_sets[@]}"} --out "$search" > "$dir/search-$device.out" 2>&1
+      ${search_sets[@]+"${search_sets[@]}"} ${init[@]+"${init[@]}"} --out "$search" \
+      > "$dir/search-$device.out" 2>&1
   fi
   if [[ -f $retrain/result.json ]]; then
     echo "[seed $seed] $device: retraining done ($retrain/result.json)"
@@ -89,7 +117,26 @@ chain() {
 }
 
 start=$(date +%s)
+wait_all() {  # waits for pids[], naming the log of each failed stage
+  local failed=0
+  for i in "${!pids[@]}"; do
+    if ! wait "${pids[$i]}"; then
+      echo "run.sh: a stage failed; its log: ${logs[$i]}" >&2
+      failed=1
+    fi
+  done
+  [[ $failed == 0 ]] || exit 1
+  pids=() logs=()
+}
 pids=() logs=()
+if [[ $warmup == shared ]]; then
+  for seed in "${seed_list[@]}"; do
+    while [[ $(jobs -rp | wc -l) -ge $jobs ]]; do wait -n || true; done
+    warmup_stage "$seed" &
+    pids+=($!) logs+=("$out/seed-$seed/warmup.out")
+  done
+  wait_all
+fi
 for seed in "${seed_list[@]}"; do
   for device in "${device_list[@]}"; do
     while [[ $(jobs -rp | wc -l) -ge $jobs ]]; do wait -n || true; done
@@ -97,14 +144,7 @@ for seed in "${seed_list[@]}"; do
     pids+=($!) logs+=("$out/seed-$seed/{search,retrain}-$device.out")
   done
 done
-failed=0
-for i in "${!pids[@]}"; do
-  if ! wait "${pids[$i]}"; then
-    echo "run.sh: a stage failed; its log: ${logs[$i]}" >&2
-    failed=1
-  fi
-done
-[[ $failed == 0 ]] || exit 1
+wait_all
 
 compare=()
 for device in "${device_list[@]}"; do

@@ -20,23 +20,13 @@
 
 namespace {
 
-int int_option(const hwnas::CliArgs& args, const std::string& name, int fallback) {
-  if (!args.has(name)) return fallback;
-  int value = 0;
-  if (!hwnas::parse_int(args.value(name), value)) {
-    throw hwnas::InputError("hwnas_profile: --" + name + " '" + args.value(name) +
-                            "' is not an integer");
-  }
-  return value;
-}
-
 // Explicit flags over `base` (the defaults, or the settings a LUT was measured with).
 hwnas::MeasureOptions measure_options(const hwnas::CliArgs& args, hwnas::MeasureOptions base) {
   base.device = args.value("device", base.device);
-  base.threads = int_option(args, "threads", base.threads);
-  base.batch_size = int_option(args, "batch", base.batch_size);
-  base.warmup = int_option(args, "warmup", base.warmup);
-  base.repetitions = int_option(args, "reps", base.repetitions);
+  base.threads = args.int_value("threads", base.threads, /*minimum=*/0);
+  base.batch_size = args.int_value("batch", base.batch_size, /*minimum=*/0);
+  base.warmup = args.int_value("warmup", base.warmup, /*minimum=*/0);
+  base.repetitions = args.int_value("reps", base.repetitions, /*minimum=*/0);
   base.validate();
   return base;
 }
@@ -126,7 +116,7 @@ int run(int argc, const char* const* argv) {
        {"device-name", true, "device name of the table: metric <name>_latency (default host_cpu)"},
        {"device", true, "cpu (default) or cuda"},
        {"threads", true,
-        "LibTorch intra-op threads (default 1: the most repeatable; 0 = LibTorch's default)"},
+        "LibTorch intra-op threads (default 1: the most repeatable; 0 = every core)"},
        {"batch", true, "batch size of the timed inputs (default 1)"},
        {"warmup", true, "untimed runs before timing (default 10)"},
        {"reps", true, "timed runs; the median is the value (default 50)"},
@@ -151,11 +141,9 @@ int run(int argc, const char* const* argv) {
   o.setting = hwnas::parse_fbnet_setting(args.value("setting", "cifar10"));
   o.device_name = args.value("device-name", o.device_name);
   o.measure = measure_options(args, o.measure);
-  o.validate_archs = int_option(args, "validate", o.validate_archs);
-  o.nb201_archs = int_option(args, "nb201", o.nb201_archs);
-  const int seed = int_option(args, "seed", 0);
-  if (seed < 0)
-    throw hwnas::InputError("hwnas_profile: --seed " + std::to_string(seed) + " must be >= 0");
+  o.validate_archs = args.int_value("validate", o.validate_archs, /*minimum=*/0);
+  o.nb201_archs = args.int_value("nb201", o.nb201_archs, /*minimum=*/0);
+  const int seed = args.int_value("seed", 0, /*minimum=*/0);
   o.seed = static_cast<uint64_t>(seed);
   o.validate();
   const std::string out = args.value("out", "runs/profile-" + o.device_name);

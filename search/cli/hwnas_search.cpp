@@ -16,6 +16,7 @@
 #include "costmodels/cost_library.h"
 #include "search/sampling/run_outputs.h"
 #include "search/sampling/search_run.h"
+#include "search/differentiable/supernet_evaluator.h"
 #include "search/differentiable/supernet_search.h"
 #include "search/differentiable/supernet_strategy.h"
 
@@ -63,7 +64,8 @@ int run_supernet(const hwnas::Config& config, const hwnas::CliArgs& args, const 
                                                            : "--resume " + resume_dir, dir);
   const auto library = options.tables.load();
   const auto result = hwnas::SupernetSearch(options, library).run(dir, !resume_dir.empty());
-  spdlog::info("wrote {}/: config.resolved.yaml, log.txt, metrics.csv, arch.json, checkpoints/", dir);
+  spdlog::info("wrote {}/: config.resolved.yaml, log.txt, metrics.csv, {}, checkpoints/", dir,
+               result.trained_only.empty() ? "arch.json" : "supernet.json");
   std::cout << result.brief_report() << "\n";
   return 0;
 }
@@ -78,12 +80,15 @@ int run(int argc, const char* const* argv) {
       "  hwnas_search --config configs/quickstart.yaml --set objective.limit=4 --seeds 0-99\n"
       "  hwnas_search --config configs/nb201/nsga2_edgegpu.yaml --out /tmp/front\n"
       "  hwnas_search --config configs/smoke/proxylessnas_fbnet.yaml\n"
+      "  hwnas_search --config configs/table5/fpga.yaml --init-from runs/table5-warmup\n"
       "  hwnas_search --resume runs/smoke-proxylessnas-fbnet",
       {{"config", true, "the YAML config (required)"},
        {"set", true, "override a key: --set strategy.population_size=64 (repeatable)"},
        {"seeds", true, "run many seeds in parallel: 0-99, or 1,2,7 (default: the config's seed)"},
        {"out", true, "run folder (default: <output.dir>/<name>)"},
        {"resume", true, "continue the supernet search in this run folder from its last checkpoint"},
+       {"init-from", true, "start the supernet search from this run's checkpoint (a shared "
+                           "warm-up: strategy.type warmup); = --set init.from=DIR"},
        {"list", false, "list the registered strategies"},
        {"log-level", true, "debug, info (default), warn, error"}});
   if (!args.parse_and_start(argc, argv, /*default_log_level=*/"info")) return 0;  // --help
@@ -105,11 +110,14 @@ int run(int argc, const char* const* argv) {
     return run_supernet(config, args, resume_dir);
   }
   if (!args.has("config")) throw hwnas::InputError("hwnas_search: --config is required (see --help)");
-  const auto config = hwnas::Config::load(args.value("config"), args.values("set"));
+  auto sets = args.values("set");
+  if (args.has("init-from")) sets.push_back("init.from=" + args.value("init-from"));
+  const auto config = hwnas::Config::load(args.value("config"), sets);
   // One choice over both registries, so an unknown type lists every registered name.
   const std::string type = config.root().child("strategy").get_choice(
       "type", "evolution", all_strategy_types(), /*list_word=*/"registered");
   if (hwnas::is_supernet_strategy(type)) return run_supernet(config, args, "");
+  hwnas::register_supernet_evaluator();
   const hwnas::SearchRun search = hwnas::SearchRun::from_config(config);
 
   const std::string dir = args.value("out", search.options().run.run_dir());
@@ -122,6 +130,7 @@ int run(int argc, const char* const* argv) {
   if (!args.has("seeds")) {
     const auto result = search.run_seed(static_cast<uint64_t>(search.options().run.seed), dir);
     spdlog::info("{}", result.brief_report(search.evaluator(), search.objective()));
+    if (!search.evaluator().usage_report().empty()) spdlog::info("{}", search.evaluator().usage_report());
     const auto files = hwnas::write_run_outputs(dir, search, result);
     spdlog::info("wrote {}/: config.resolved.yaml, log.txt, {}", dir, hwnas::join(files, ", "));
     std::cout << result.full_report(search.evaluator(), search.objective(), search.optimum());
@@ -133,6 +142,7 @@ int run(int argc, const char* const* argv) {
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("{} seeds in {:.3f} s wall", seeds.size(), wall);
+  if (!search.evaluator().usage_report().empty()) spdlog::info("{}", search.evaluator().usage_report());
   for (const auto& r : results) spdlog::debug("{}", r.brief_report(search.evaluator(), search.objective()));
   const auto summary = hwnas::summarise_seeds(results, search.budget().queries);
   const auto files = hwnas::write_seeds_outputs(dir, search, results, summary);

@@ -12,6 +12,13 @@ namespace hwnas {
 
 std::string SupernetSearchResult::brief_report() const {
   char line[768];
+  if (!trained_only.empty()) {
+    std::snprintf(line, sizeof(line),
+                  "trained the supernet (%s, weights only) for %d epochs: supernet.json, "
+                  "checkpoints/last.pt",
+                  trained_only.c_str(), epochs);
+    return line;
+  }
   std::snprintf(line, sizeof(line),
                 "found %s\n  cost %s (E[cost] under the final alphas %s), supernet top-1 %.2f%% "
                 "after %d epochs",
@@ -66,6 +73,18 @@ void write_supernet_arch_json(const std::string& path, const CostLibrary& librar
   }
   j["epochs"] = result.epochs;
   j["probabilities"] = result.probabilities;
+  write_text_file(path, j.dump(2) + "\n");
+}
+
+void write_trained_supernet_json(const std::string& path, const TrainedSupernetFacts& f) {
+  nlohmann::ordered_json j;
+  j["strategy"] = f.strategy;
+  j["space"] = f.space;
+  j["setting"] = f.setting;
+  j["dataset"] = f.dataset;
+  j["seed"] = f.seed;
+  j["epochs"] = f.epochs;
+  j["checkpoint"] = "checkpoints/last.pt";
   write_text_file(path, j.dump(2) + "\n");
 }
 

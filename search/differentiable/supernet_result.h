@@ -23,6 +23,7 @@ struct SupernetSearchResult {
   double best_accuracy_at_cost = std::nan("");
   std::string accuracy_dataset;
   std::vector<std::vector<double>> probabilities;  // softmax(alphas) [slots][choices]
+  std::string trained_only;  // a weights-only run (warmup, spos): its strategy; no arch was searched
 
   // "found <arch>\n  cost ... (E[cost] ...), supernet top-1 ...% after N epochs" (+ the table's
   // verdict on NB201).
@@ -47,5 +48,14 @@ struct SupernetRunFacts {
 void write_supernet_arch_json(const std::string& path, const CostLibrary& library,
                               const std::string& setting, const SupernetRunFacts& facts,
                               const SupernetSearchResult& result);
+
+// What a weights-only run (warm-up, SPOS) trained: supernet.json beside its checkpoint.
+struct TrainedSupernetFacts {
+  std::string strategy;  // warmup | spos
+  std::string space, setting, dataset;
+  int seed = 0;
+  int epochs = 0;  // completed
+};
+void write_trained_supernet_json(const std::string& path, const TrainedSupernetFacts& facts);
 
 }  // namespace hwnas

@@ -7,7 +7,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
+#include "core/config.h"
 #include "core/csv.h"
 #include "core/error.h"
 #include "core/strings.h"
@@ -24,15 +26,10 @@ namespace fs = std::filesystem;
 
 enum Stream { kDataOrder = 0, kAugment = 1, kArchSampling = 2, kSplit = 3 };
 
-struct Data {
-  ImageSet train;
-  ImageSet test;
-  std::vector<int64_t> weight_split;
-  std::vector<int64_t> arch_split;
-};
+}  // namespace
 
-Data load_data(const SupernetSearchOptions& o) {
-  Data d;
+SupernetData load_supernet_data(const SupernetSearchOptions& o) {
+  SupernetData d;
   auto sets = load_image_sets(o.data, o.run.seed);
   d.train = std::move(sets.train);
   d.test = std::move(sets.test);
@@ -47,6 +44,24 @@ Data load_data(const SupernetSearchOptions& o) {
   d.weight_split = std::move(split.rest);
   return d;
 }
+
+Supernet make_run_supernet(const SupernetSearchOptions& o, int num_classes) {
+  SupernetOptions net_options;
+  net_options.space = o.space;
+  net_options.num_classes = num_classes;
+  if (o.space == Space::FBNet) {
+    net_options.fbnet_setting = parse_fbnet_setting(o.cost_setting());
+    const int classes = fbnet_macro(net_options.fbnet_setting).num_classes;
+    if (classes != num_classes) {
+      throw InputError("setting " + o.cost_setting() + " has a " + std::to_string(classes) +
+                       "-class classifier but data set " + o.data.dataset + " has " +
+                       std::to_string(num_classes) + " classes");
+    }
+  }
+  return Supernet(net_options);
+}
+
+namespace {
 
 double entropy_of(const torch::Tensor& probs) {
   return -(probs * probs.clamp_min(1e-12).log()).sum(1).mean().item<double>();
@@ -74,8 +89,8 @@ const CsvColumns<EpochRow>& metrics_columns() {
       {"phase", [](const R& r) { return std::string(r.searching ? "search" : "warmup"); }},
       {"train_loss", [](const R& r) { return format_double(r.stats.loss / std::max<int64_t>(r.stats.seen, 1)); }},
       {"arch_ce", [](const R& r) { return format_double(r.stats.arch_steps ? r.stats.ce / r.stats.arch_steps : 0.0); }},
-      {"expected_cost", [](const R& r) { return format_double(r.result->expected_cost); }},
-      {"arch_cost", [](const R& r) { return format_double(r.result->arch_cost); }},
+      {"expected_cost", [](const R& r) { return csv_number(r.result->expected_cost); }},
+      {"arch_cost", [](const R& r) { return csv_number(r.result->arch_cost); }},
       {"entropy", [](const R& r) { return format_double(r.entropy); }},
       {"train_acc", [](const R& r) { return format_double(100.0 * r.stats.correct / std::max<int64_t>(r.stats.seen, 1)); }},
       {"test_acc", [](const R& r) { return format_double(r.result->test_accuracy); }},
@@ -101,21 +116,12 @@ class Trainer {
   Trainer(const SupernetSearchOptions& o, const CostLibrary& library, std::string run_dir)
       : o_(o), strategy_(*o.algorithm), run_dir_(std::move(run_dir)),
         device_(start_torch(o.run.device, o.run.threads, o.run.seed).device),  // seeds the weights
-        cost_(o.cost, library, o.space, o.cost_setting()), library_(library) {
-    data_ = load_data(o);
-    SupernetOptions net_options;
-    net_options.space = o.space;
-    net_options.num_classes = data_.train.num_classes;
-    if (o.space == Space::FBNet) {
-      net_options.fbnet_setting = parse_fbnet_setting(o.cost_setting());
-      const int classes = fbnet_macro(net_options.fbnet_setting).num_classes;
-      if (classes != data_.train.num_classes) {
-        throw InputError("setting " + o.cost_setting() + " has a " + std::to_string(classes) +
-                         "-class classifier but data set " + o.data.dataset + " has " +
-                         std::to_string(data_.train.num_classes) + " classes");
-      }
-    }
-    net_ = Supernet(net_options);
+        library_(library) {
+    // Weights-only runs (warm-up, SPOS) have no cost term: their config need not name a metric
+    // the space has complete tables for.
+    if (strategy_.searches_architecture()) cost_.emplace(o.cost, library, o.space, o.cost_setting());
+    data_ = load_supernet_data(o);
+    net_ = make_run_supernet(o, data_.train.num_classes);
     net_->to(device_);
     weights_ = net_->weight_parameters();
     sgd_ = make_sgd(weights_, o.train);
@@ -127,33 +133,46 @@ class Trainer {
                            ? o.train.steps_per_epoch
                            : static_cast<int>((data_.weight_split.size() + o.train.batch_size - 1) /
                                               o.train.batch_size);
-    if (cost_.reference() <= 0) {
+    if (cost_ && cost_->reference() <= 0) {
       torch::NoGradGuard no_grad;
       const auto uniform = torch::full({net_->num_slots(), net_->num_choices()},
                                        1.0 / net_->num_choices(), torch::kDouble);
-      cost_.set_reference(cost_.expected_cost(uniform).item<double>());
+      cost_->set_reference(cost_->expected_cost(uniform).item<double>());
     }
+    last_epoch_ = strategy_.epochs_to_train(o.train.epochs, o.train.warmup_epochs);
   }
 
   SupernetSearchResult run(bool resume) {
     fs::create_directories(run_dir_ + "/checkpoints");
     int start_epoch = 0;
-    if (resume) start_epoch = load_checkpoint();
-    spdlog::info("supernet search {}: {} over {} ({} slots x {} choices), cost {} (ref {}), "
-                 "{} weight / {} arch images, {} steps/epoch, device {}",
-                 o_.run.name, strategy_.name(), to_string(o_.space), net_->num_slots(),
-                 net_->num_choices(), cost_.describe(), format_double(cost_.reference()),
-                 data_.weight_split.size(), data_.arch_split.size(), steps_per_epoch_, o_.run.device);
+    if (resume) {
+      start_epoch = load_checkpoint(run_dir_, /*own_run=*/true);
+    } else if (!o_.init.from.empty()) {
+      start_epoch = init_from(o_.init.from);
+    }
+    spdlog::info("supernet {} {}: {} over {} ({} slots x {} choices), cost {}, "
+                 "{} weight / {} held-out images, {} steps/epoch, {} epochs, device {}",
+                 strategy_.searches_architecture() ? "search" : "training", o_.run.name,
+                 strategy_.name(), to_string(o_.space), net_->num_slots(), net_->num_choices(),
+                 cost_ ? cost_->describe() + " (ref " + format_double(cost_->reference()) + ")"
+                       : std::string("none (weights only)"),
+                 data_.weight_split.size(), data_.arch_split.size(), steps_per_epoch_, last_epoch_,
+                 o_.run.device);
     reset_metrics_csv(run_dir_ + "/metrics.csv", metrics_columns().header(), start_epoch);
     SupernetSearchResult result;
-    for (int epoch = start_epoch; epoch < o_.train.epochs; ++epoch) {
+    for (int epoch = start_epoch; epoch < last_epoch_; ++epoch) {
       result = run_epoch(epoch);
       save_checkpoint(epoch + 1);
-      if (stop_requested(o_.train, epoch + 1, start_epoch)) return result;
+      if (stop_requested(o_.train, epoch + 1, start_epoch) && epoch + 1 < last_epoch_) return result;
     }
-    if (start_epoch >= o_.train.epochs) result = summary(o_.train.epochs, evaluate());
-    write_supernet_arch_json(run_dir_ + "/arch.json", library_, o_.cost_setting(),
-                             {strategy_.name(), cost_.describe(), o_.cost.target}, result);
+    if (start_epoch >= last_epoch_) result = summary(last_epoch_, evaluate());
+    if (!cost_) result.trained_only = strategy_.name();
+    if (cost_) {
+      write_supernet_arch_json(run_dir_ + "/arch.json", library_, o_.cost_setting(),
+                               {strategy_.name(), cost_->describe(), o_.cost.target}, result);
+    } else {
+      write_trained_supernet_json(run_dir_ + "/supernet.json", trained_facts(result.epochs));
+    }
     return result;
   }
 
@@ -189,17 +208,21 @@ class Trainer {
     SupernetSearchResult r;
     r.arch = net_->argmax_arch();
     const auto probs = torch::softmax(net_->alphas().detach(), 1);
-    r.expected_cost = cost_.expected_cost(probs).item<double>();
-    try {
-      r.arch_cost = cost_.cost(r.arch);
-    } catch (const MissingValueError&) {
-      r.arch_cost = std::nan("");
-    }
     r.test_accuracy = test_accuracy;
     r.epochs = epochs_done;
     r.probabilities = rows_of(probs);
+    if (!cost_) {
+      r.expected_cost = r.arch_cost = std::nan("");
+      return r;
+    }
+    r.expected_cost = cost_->expected_cost(probs).item<double>();
+    try {
+      r.arch_cost = cost_->cost(r.arch);
+    } catch (const MissingValueError&) {
+      r.arch_cost = std::nan("");
+    }
     grade_on_nb201_table(library_, o_.data.dataset,
-                         [this](const Arch& arch) { return cost_.cost(arch); }, r);
+                         [this](const Arch& arch) { return cost_->cost(arch); }, r);
     return r;
   }
 
@@ -210,7 +233,7 @@ class Trainer {
     auto arch_rng = epoch_rng(o_.run.seed, epoch, kArchSampling);
     BatchStream weight_batches(data_.weight_split, o_.train.batch_size, order_rng);
     BatchStream arch_batches(data_.arch_split, o_.train.batch_size, order_rng);
-    const bool searching = epoch >= o_.train.warmup_epochs;
+    const bool searching = cost_ && epoch >= o_.train.warmup_epochs;
     const auto batch_of = [&](BatchStream& batches) {
       const auto idx = batches.next();
       return std::make_pair(
@@ -222,17 +245,17 @@ class Trainer {
     for (int step = 0; step < steps_per_epoch_; ++step) {
       // Without the cross-entropy the architecture loss does not depend on the weights, so
       // training them would be wasted time.
-      if (o_.cost.use_ce) {
+      if (!cost_ || o_.cost.use_ce) {
         const auto [x, y] = batch_of(weight_batches);
         weight_step(x, y, epoch, static_cast<int64_t>(epoch) * steps_per_epoch_ + step, arch_rng,
                     stats);
       }
       if (searching && (step + 1) % o_.strategy.arch_every == 0) {
         const auto [ax, ay] = batch_of(arch_batches);
-        ArchStepContext ctx{net_, cost_, *adam_, o_.cost.use_ce, epoch, arch_rng};
+        ArchStepContext ctx{net_, *cost_, *adam_, o_.cost.use_ce, epoch, arch_rng};
         const ArchStepResult r = strategy_.arch_step(ctx, ax, ay);
         if (!std::isnan(r.ce)) stats.ce += r.ce;
-        cost_.update_multiplier(r.expected_cost);
+        cost_->update_multiplier(r.expected_cost);
         ++stats.arch_steps;
       }
       progress.step_done(step, static_cast<int64_t>(step + 1) * o_.train.batch_size * (searching ? 2 : 1),
@@ -243,7 +266,7 @@ class Trainer {
     const double seconds = progress.seconds();
     EpochRow row{epoch + 1, searching, stats, &result};
     row.entropy = entropy_of(torch::softmax(net_->alphas().detach(), 1).to(torch::kCPU));
-    row.multiplier = cost_.multiplier();
+    row.multiplier = cost_ ? cost_->multiplier() : 0.0;
     row.temperature = strategy_.temperature(epoch);
     row.images_per_s = stats.seen * (searching ? 2.0 : 1.0) / seconds;
     std::ofstream(run_dir_ + "/metrics.csv", std::ios::app) << metrics_columns().line(row) << "\n";
@@ -261,37 +284,94 @@ class Trainer {
   void save_checkpoint(int completed_epochs) {
     Checkpoint checkpoint;
     checkpoint.numbers = {{"completed_epochs", completed_epochs},
-                          {"multiplier", cost_.multiplier()},
-                          {"reference", cost_.reference()}};
+                          {"multiplier", cost_ ? cost_->multiplier() : 0.0},
+                          {"reference", cost_ ? cost_->reference() : 0.0}};
     checkpoint.save(run_dir_ + "/checkpoints/last.pt", *net_, optimizers());
   }
 
-  int load_checkpoint() {
+  // Loads dir/checkpoints/last.pt and returns its completed epochs. The run's own checkpoint
+  // (--resume) restores everything; another run's (init.from) the weights, BN state and the SGD
+  // state, and the alphas with their Adam state only with init.alphas: keep.
+  int load_checkpoint(const std::string& dir, bool own_run) {
     Checkpoint checkpoint;
     checkpoint.numbers = {{"completed_epochs", 0}, {"multiplier", 0}, {"reference", 0}};
-    if (!checkpoint.load(run_dir_ + "/checkpoints/last.pt", *net_, optimizers(), device_)) {
-      spdlog::warn("--resume: no checkpoint in {}, starting from epoch 1", run_dir_);
-      return 0;
+    const bool keep_alphas = own_run || o_.init.alphas == "keep";
+    auto wanted = optimizers();
+    if (!keep_alphas) wanted.erase("adam");
+    const std::string path = dir + "/checkpoints/last.pt";
+    try {
+      if (!checkpoint.load(path, *net_, wanted, device_)) {
+        if (!own_run) throw InputError("init.from: " + dir + " has no checkpoints/last.pt");
+        spdlog::warn("--resume: no checkpoint in {}, starting from epoch 1", dir);
+        return 0;
+      }
+    } catch (const c10::Error& e) {
+      throw InputError(path + ": cannot be loaded into this run's supernet (" +
+                       std::string(e.what_without_backtrace()).substr(0, 200) + ")");
     }
-    cost_.set_multiplier(checkpoint.numbers["multiplier"]);
-    cost_.set_reference(checkpoint.numbers["reference"]);
+    if (!keep_alphas) {
+      torch::NoGradGuard no_grad;
+      net_->alphas().zero_();
+    }
+    if (cost_ && own_run) {
+      cost_->set_multiplier(checkpoint.numbers["multiplier"]);
+      cost_->set_reference(checkpoint.numbers["reference"]);
+    }
     const int epochs = static_cast<int>(checkpoint.numbers["completed_epochs"]);
-    spdlog::info("resuming {} after epoch {}", run_dir_, epochs);
+    spdlog::info("{} {} after epoch {}", own_run ? "resuming" : "starting from", dir, epochs);
     return epochs;
+  }
+
+  // Starts from another run's checkpoint (a shared warm-up): the two runs must train the same
+  // supernet on the same images with the same schedule, or the continuation would not be the
+  // run it claims to be.
+  int init_from(const std::string& dir) {
+    if (!fs::exists(dir + "/config.resolved.yaml")) {
+      throw InputError("init.from: " + dir + " is not a supernet run folder (no config.resolved.yaml)");
+    }
+    const Config source_config = Config::load(dir + "/config.resolved.yaml");
+    const auto source = SupernetSearchOptions::read(source_config);
+    check_same_supernet_run(source, o_, dir);
+    const std::string paths = source_config.root().child("strategy").get_string("paths", "");
+    if (!paths.empty() && paths != strategy_.name()) {
+      spdlog::info("init.from {}: a warm-up of {} paths continued by {}", dir, paths, strategy_.name());
+    }
+    const int completed = load_checkpoint(dir, /*own_run=*/false);
+    if (completed >= last_epoch_) {
+      throw InputError("init.from: " + dir + " has trained " + std::to_string(completed) +
+                       " epochs; this run trains " + std::to_string(last_epoch_) +
+                       ", so nothing would be left to do");
+    }
+    // The source's rows of the epochs it trained become this run's first rows.
+    const std::string source_metrics = dir + "/metrics.csv";
+    if (fs::exists(source_metrics)) fs::copy_file(source_metrics, run_dir_ + "/metrics.csv", fs::copy_options::overwrite_existing);
+    return completed;
+  }
+
+  TrainedSupernetFacts trained_facts(int epochs) const {
+    TrainedSupernetFacts f;
+    f.strategy = strategy_.name();
+    f.space = to_string(o_.space);
+    f.setting = o_.cost_setting();
+    f.dataset = o_.data.dataset;
+    f.seed = o_.run.seed;
+    f.epochs = epochs;
+    return f;
   }
 
   const SupernetSearchOptions& o_;
   const SupernetStrategy& strategy_;
   std::string run_dir_;
   torch::Device device_;
-  CostLoss cost_;
   const CostLibrary& library_;
-  Data data_;
+  std::optional<CostLoss> cost_;  // searches only
+  SupernetData data_;
   Supernet net_{nullptr};
   std::vector<torch::Tensor> weights_;  // every parameter but the alphas
   std::unique_ptr<torch::optim::SGD> sgd_;
   std::unique_ptr<torch::optim::Adam> adam_;
   int steps_per_epoch_ = 0;
+  int last_epoch_ = 0;  // the epochs this run trains
 };
 
 }  // namespace

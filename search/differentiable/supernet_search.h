@@ -7,7 +7,7 @@
 //   name: table5-edgegpu      # run folder <output.dir>/<name>/
 //   seed: 0
 //   device: cpu               # or cuda
-//   threads: 0                # intra-op threads, 0 = LibTorch's default
+//   threads: 0                # intra-op threads, 0 = every core (1 per run when runs share cores)
 //   space: fbnet              # fbnet | nb201
 //   setting: ""               # fbnet cost setting; "" = from the data set (cifar10/cifar100)
 //   data_dir: ""              # tables folder
@@ -16,6 +16,7 @@
 //   train: {...}              # SupernetTrainOptions
 //   strategy: {type: proxylessnas | fbnet_dnas | ..., ...}   # SupernetStrategyOptions + its own
 //   cost: {...}               # CostLossOptions
+//   init: {from: "", alphas: reset}   # start from another run (hwnas_search --init-from DIR)
 //   output: {dir: runs}
 //
 // Every epoch ends with a checkpoint holding everything needed to resume to the identical result
@@ -29,6 +30,7 @@
 #include "search/differentiable/cost_loss.h"
 #include "search/differentiable/supernet_result.h"
 #include "search/differentiable/supernet_strategy.h"
+#include "search/training/image_data.h"
 #include "search/training/image_data_options.h"
 #include "search/training/training_options.h"
 
@@ -57,6 +59,13 @@ struct SupernetTrainOptions : TrainLoopOptions {
   void validate() const;
 };
 
+// Where a run's weights start: fresh (seeded) or from another run's checkpoint, typically a shared
+// warm-up (strategy.type: warmup), which then serves the searches of every target device.
+struct SupernetInitOptions {
+  std::string from;              // init.from: a run folder ("" = fresh weights)
+  std::string alphas = "reset";  // reset: uniform alphas and a fresh Adam; keep: the run's own
+};
+
 struct SupernetSearchOptions {
   RunHeader run{"supernet-search"};  // name, seed, device, threads, output.dir
   Space space = Space::FBNet;
@@ -68,11 +77,32 @@ struct SupernetSearchOptions {
   // The registered strategy of strategy.type, built from its keys.
   std::shared_ptr<const SupernetStrategy> algorithm;
   CostLossOptions cost;
+  SupernetInitOptions init;
 
   // Reads every section; the caller then checks for unknown keys.
   static SupernetSearchOptions read(const Config& config);
   std::string cost_setting() const;  // the resolved setting
 };
+
+// The images of a supernet run: its train and test sets, and the seeded split of the training
+// images into the weights' part and the held-out part (architecture steps; the evaluator's
+// validation images).
+struct SupernetData {
+  ImageSet train;
+  ImageSet test;
+  std::vector<int64_t> weight_split;
+  std::vector<int64_t> arch_split;
+};
+SupernetData load_supernet_data(const SupernetSearchOptions& options);
+
+// The run's supernet: its space, the setting's input size and classifier, `num_classes` classes.
+Supernet make_run_supernet(const SupernetSearchOptions& options, int num_classes);
+
+// InputError naming the first field in which `source` (a run whose checkpoint `here` starts from,
+// in folder `dir`) trains another supernet, on other images or with another schedule: space,
+// setting, data set and split, seed, and the train: section's schedule.
+void check_same_supernet_run(const SupernetSearchOptions& source, const SupernetSearchOptions& here,
+                             const std::string& dir);
 
 // True for the strategy types of the supernet registry (the CLI dispatches on it).
 bool is_supernet_strategy(const std::string& type);

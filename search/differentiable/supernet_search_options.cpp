@@ -1,4 +1,5 @@
 #include "core/config.h"
+#include "core/error.h"
 #include "core/strings.h"
 #include "search/differentiable/supernet_search.h"
 
@@ -28,11 +29,41 @@ SupernetTrainOptions SupernetTrainOptions::read(const ConfigSection& s) {
 }
 
 void SupernetTrainOptions::validate() const {
-  if (warmup_epochs < 0 || warmup_epochs >= epochs) {
-    throw InvalidOption("warmup_epochs", "must be in 0..epochs-1 (" + std::to_string(epochs - 1) +
-                                             "), so that some epochs search the architecture");
-  }
+  if (warmup_epochs < 0) throw InvalidOption("warmup_epochs", "must be >= 0");
   if (steps_per_epoch < 0) throw InvalidOption("steps_per_epoch", "must be >= 0 (0 = one pass)");
+}
+
+void check_same_supernet_run(const SupernetSearchOptions& source, const SupernetSearchOptions& here,
+                             const std::string& dir) {
+  const auto check = [&](const std::string& field, const std::string& there, const std::string& mine) {
+    if (there != mine) {
+      throw InputError("init.from " + dir + ": " + field + " is " + there + " there and " + mine +
+                       " here; a run continues another only on the same supernet, images and "
+                       "schedule");
+    }
+  };
+  const auto number = [](double v) { return format_double(v); };
+  check("space", to_string(source.space), to_string(here.space));
+  check("setting", source.cost_setting(), here.cost_setting());
+  check("data.dataset", source.data.dataset, here.data.dataset);
+  check("data.train_limit", std::to_string(source.data.train_limit), std::to_string(here.data.train_limit));
+  check("data.arch_fraction", number(source.data.arch_fraction), number(here.data.arch_fraction));
+  check("data.augment", source.data.augment ? "true" : "false", here.data.augment ? "true" : "false");
+  check("data.cutout", std::to_string(source.data.cutout), std::to_string(here.data.cutout));
+  if (here.data.dataset == "synthetic") {
+    check("data.synthetic_size", std::to_string(source.data.synthetic_size), std::to_string(here.data.synthetic_size));
+    check("data.synthetic_classes", std::to_string(source.data.synthetic_classes), std::to_string(here.data.synthetic_classes));
+  }
+  check("seed (it splits the images)", std::to_string(source.run.seed), std::to_string(here.run.seed));
+  check("train.epochs (the cosine schedule)", std::to_string(source.train.epochs), std::to_string(here.train.epochs));
+  check("train.batch_size", std::to_string(source.train.batch_size), std::to_string(here.train.batch_size));
+  check("train.steps_per_epoch", std::to_string(source.train.steps_per_epoch), std::to_string(here.train.steps_per_epoch));
+  check("train.lr", number(source.train.lr), number(here.train.lr));
+  check("train.momentum", number(source.train.momentum), number(here.train.momentum));
+  check("train.nesterov", source.train.nesterov ? "true" : "false", here.train.nesterov ? "true" : "false");
+  check("train.weight_decay", number(source.train.weight_decay), number(here.train.weight_decay));
+  check("train.label_smoothing", number(source.train.label_smoothing), number(here.train.label_smoothing));
+  check("train.grad_clip", number(source.train.grad_clip), number(here.train.grad_clip));
 }
 
 bool is_supernet_strategy(const std::string& type) {
@@ -56,6 +87,21 @@ SupernetSearchOptions SupernetSearchOptions::read(const Config& config) {
   const SupernetStrategyDefaults defaults = registry.info(type);
   o.strategy = SupernetStrategyOptions::read(strategy, defaults.options);
   o.algorithm = registry.create(type, strategy);
+  root.child("train").validate([&] {
+    const int w = o.train.warmup_epochs, e = o.train.epochs;
+    if (type == "warmup" && (w < 1 || w >= e)) {
+      throw InvalidOption("warmup_epochs", "must be in 1..epochs-1 (" + std::to_string(e - 1) +
+                                               ") for a warm-up run: the epochs it trains, of the "
+                                               "search that continues it");
+    }
+    if (o.algorithm->searches_architecture() && w >= e) {
+      throw InvalidOption("warmup_epochs", "must be in 0..epochs-1 (" + std::to_string(e - 1) +
+                                               "), so that some epochs search the architecture");
+    }
+  });
+  const ConfigSection init = root.child("init");
+  o.init.from = init.get_string("from", o.init.from);
+  o.init.alphas = init.get_choice("alphas", o.init.alphas, {"reset", "keep"});
   o.cost = CostLossOptions::read(root.child("cost"), defaults.cost_form, defaults.cost_b);
   if (o.space == Space::NB201 && !o.setting.empty() && to_lower(o.setting) != "cifar10") {
     root.fail("setting", "nb201 has cost tables for the cifar10 setting only");

@@ -36,6 +36,7 @@ void register_builtin_supernet_strategies() {
     SupernetStrategyRegistry& r = SupernetStrategyRegistry::global();
     register_proxylessnas_strategy(r);
     register_fbnet_dnas_strategy(r);
+    register_weights_only_strategies(r);
   });
 }
 

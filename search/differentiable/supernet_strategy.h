@@ -72,6 +72,11 @@ class SupernetStrategy {
                                    const torch::Tensor& labels) const = 0;
   // A relaxation temperature, for metrics.csv (0 for strategies that have none).
   virtual double temperature(int epoch) const { return 0; }
+  // False for runs that train the weights only (a shared warm-up, SPOS): no architecture steps,
+  // no cost term, and the run writes supernet.json (what it trained) instead of arch.json.
+  virtual bool searches_architecture() const { return true; }
+  // How many epochs the run trains, of a train: section with `epochs` and `warmup_epochs`.
+  virtual int epochs_to_train(int epochs, int warmup_epochs) const { return epochs; }
 };
 
 class SupernetStrategyRegistry : public NamedRegistry<SupernetStrategy, SupernetStrategyDefaults> {
@@ -79,11 +84,12 @@ class SupernetStrategyRegistry : public NamedRegistry<SupernetStrategy, Supernet
   static SupernetStrategyRegistry& global();
 };
 
-// Registers proxylessnas and fbnet_dnas. Idempotent and thread-safe.
+// Registers proxylessnas, fbnet_dnas, warmup and spos. Idempotent and thread-safe.
 void register_builtin_supernet_strategies();
 
 // One entry per built-in strategy (each in its own .cpp beside this header).
 void register_proxylessnas_strategy(SupernetStrategyRegistry& registry);
 void register_fbnet_dnas_strategy(SupernetStrategyRegistry& registry);
+void register_weights_only_strategies(SupernetStrategyRegistry& registry);  // warmup, spos
 
 }  // namespace hwnas

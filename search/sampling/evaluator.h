@@ -1,13 +1,15 @@
 #pragma once
 // What a search strategy learns about an architecture when it "trains" one. Strategies see only
-// this interface, so a supernet- or training-based evaluator can replace the tabular one later
-// without touching them.
+// this interface, and evaluators come from a registry keyed by the YAML `evaluator.type`: the
+// NAS-Bench-201 tables ("table", built in) or a trained supernet ("supernet",
+// search/differentiable/supernet_evaluator.h, registered by hwnas_search).
 #include <array>
 #include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/registry.h"
 #include "costmodels/cost_key.h"
 #include "costmodels/nb201_tables.h"
 #include "costmodels/space.h"
@@ -37,11 +39,17 @@ class Evaluator {
   // Must be thread-safe: many seeds evaluate at once.
   virtual Evaluation evaluate(const Arch& arch) const = 0;
   // The same for an NB201 dense code (nb201_code); the tabular hot path.
-  virtual Evaluation evaluate_code(int code) const = 0;
+  virtual Evaluation evaluate_code(int code) const { return evaluate(nb201_from_code(code)); }
+  // True when evaluating every arch of the space is cheap (the tables): runs then compute the
+  // space's optimum, and report regret against it.
+  virtual bool enumerable() const { return false; }
   // How reports name an arch ("index 1462 |nor_conv_3x3~0|+...|" for the NB201 tables).
   virtual std::string arch_label(const Arch& arch) const { return arch_to_string(arch); }
   // The arch's index in its benchmark (-1 when it has none); written into CSV outputs.
   virtual int arch_index(const Arch& arch) const { return -1; }
+  // What the evaluations cost (queries, cache hits, queries/s), for the end of a run's log; "" =
+  // nothing worth saying (the tables).
+  virtual std::string usage_report() const { return ""; }
 };
 
 // Simulated training time of one query, a documented proxy (NB201 training times are not in the
@@ -76,6 +84,7 @@ class TabularNb201Evaluator : public Evaluator {
     e.train_seconds = seconds_[code];
     return e;
   }
+  bool enumerable() const override { return true; }
   std::string arch_label(const Arch& arch) const override;
   int arch_index(const Arch& arch) const override;
   const CostLibrary& library() const { return *library_; }
@@ -89,5 +98,24 @@ class TabularNb201Evaluator : public Evaluator {
   std::vector<double> seconds_;
   int num_known_ = 0;
 };
+
+// What a run has settled before it builds its evaluator.
+struct EvaluatorContext {
+  std::shared_ptr<const CostLibrary> library;
+  Space space = Space::NB201;
+  std::string setting = "cifar10";  // the cost setting (NB201: cifar10)
+  std::string dataset = "cifar10";  // objective.dataset
+  std::vector<CostKey> metrics;     // the objective's cost metrics
+  TrainTimeModel time_model;        // budget.time_model (the tables' simulated training time)
+};
+
+class EvaluatorRegistry : public NamedRegistry<const Evaluator, NoRegistryInfo, const EvaluatorContext&> {
+ public:
+  EvaluatorRegistry() : NamedRegistry("evaluator") {}
+  static EvaluatorRegistry& global();
+};
+
+// Registers "table". Idempotent and thread-safe.
+void register_builtin_evaluators();
 
 }  // namespace hwnas

@@ -16,6 +16,14 @@ namespace hwnas {
 
 namespace {
 
+// An arch for a CSV cell: NB201's |op~0|+... string, FBNet's 22 op names separated by spaces.
+std::string csv_arch(const Arch& arch) {
+  if (arch.space == Space::NB201) return nb201_string(arch);
+  std::string out;
+  for (int op : arch.ops) out += (out.empty() ? "" : " ") + std::string(kFbnetCandidates[op].name);
+  return out;
+}
+
 std::string cost_header(const Objective& objective) {
   std::string out;
   for (const auto& key : objective.metrics()) out += "," + key.to_string();
@@ -44,7 +52,7 @@ std::string metrics_csv(const SearchRun& run, const SearchResult& result) {
   CsvColumns<QueryRow> columns = {
       {"query", [](const R& r) { return std::to_string(r.i + 1); }},
       {"index", [&evaluator](const R& r) { return std::to_string(evaluator.arch_index(r.query->arch)); }},
-      {"arch", [](const R& r) { return nb201_string(r.query->arch); }},
+      {"arch", [](const R& r) { return csv_arch(r.query->arch); }},
       {"accuracy", [](const R& r) { return format_double(r.query->eval.accuracy); }},
   };
   const auto& metrics = run.objective().metrics();
@@ -74,7 +82,7 @@ std::string front_csv(const SearchRun& run, const std::vector<Arch>& archs) {
   std::string out = "index,arch,accuracy" + cost_header(objective) + "\n";
   for (const Arch& arch : archs) {
     const Evaluation e = run.evaluator().evaluate(arch);
-    out += std::to_string(run.evaluator().arch_index(arch)) + "," + nb201_string(arch) + "," +
+    out += std::to_string(run.evaluator().arch_index(arch)) + "," + csv_arch(arch) + "," +
            format_double(e.accuracy) + cost_values(e, objective) + "\n";
   }
   return out;
@@ -134,7 +142,7 @@ std::vector<std::string> write_run_outputs(const std::string& dir, const SearchR
     }
   }
   if (shown >= 0) {
-    const auto report = make_arch_report(run.library(), result.history[shown].arch, "cifar10");
+    const auto report = make_arch_report(run.library(), result.history[shown].arch, run.options().setting);
     write_text_file(dir + "/arch.json", report.to_json() + "\n");
     written.push_back("arch.json");
   }
@@ -203,7 +211,7 @@ std::vector<std::string> write_seeds_outputs(const std::string& dir, const Searc
     std::string cost_part(objective.metrics().size(), ',');
     if (r.best >= 0) {
       const QueryRecord& q = r.history[r.best];
-      arch_part = std::to_string(run.evaluator().arch_index(q.arch)) + "," + nb201_string(q.arch) +
+      arch_part = std::to_string(run.evaluator().arch_index(q.arch)) + "," + csv_arch(q.arch) +
                   "," + format_double(q.eval.accuracy);
       cost_part = cost_values(q.eval, objective);
     }

@@ -30,7 +30,7 @@ TableOptimum TableOptimum::compute(const Evaluator& evaluator, const Objective& 
   TableOptimum t;
   t.kind = objective.kind();
   const SearchSpace& space = evaluator.space();
-  if (space.space != Space::NB201 || space.num_archs() > kMaxEnumerated) return t;
+  if (!evaluator.enumerable() || space.num_archs() > kMaxEnumerated) return t;
   t.available = true;
   t.num_archs = static_cast<int>(space.num_archs());
   std::vector<std::vector<double>> points;
@@ -104,9 +104,11 @@ SearchResult make_result(const std::string& strategy, SearchContext& ctx,
       r.best = static_cast<int>(i);
       best_value = q.fitness;
     }
-    if (pareto && q.eval.known && optimum.available) {
-      // Incremental front: cheap because fronts stay small.
-      const std::vector<double> p = optimum.normalise(objective.pareto_point(q.eval));
+    if (pareto && q.eval.known) {
+      // Incremental front: cheap because fronts stay small. Without the space's optimum there is
+      // no normalisation, hence no hypervolume: the front is kept on raw points.
+      const std::vector<double> raw = objective.pareto_point(q.eval);
+      const std::vector<double> p = optimum.available ? optimum.normalise(raw) : raw;
       bool dominated = false;
       for (const auto& f : front_points) {
         bool no_worse = true;
@@ -128,7 +130,7 @@ SearchResult make_result(const std::string& strategy, SearchContext& ctx,
         kept.push_back(static_cast<int>(i));
         front_points.swap(kept_points);
         front.swap(kept);
-        r.hypervolume = hwnas::hypervolume(front_points, reference);
+        if (optimum.available) r.hypervolume = hwnas::hypervolume(front_points, reference);
       }
     }
     if (!optimum.available) continue;

@@ -18,7 +18,11 @@ SearchRun SearchRun::from_config(const Config& config,
   const ConfigSection root = config.root();
   RunOptions& o = run.options_;
   o.run = RunHeader::read(root, o.run, RunHeader::Keys::Plain);
-  o.space = root.get_choice("space", o.space, {"nb201"});
+  o.space = root.get_choice("space", o.space, {"nb201", "fbnet"});
+  const Space space = parse_space(o.space);
+  o.setting = root.get_choice("setting", space == Space::NB201 ? "cifar10" : "cifar10",
+                              space == Space::NB201 ? std::vector<std::string>{"cifar10"}
+                                                    : std::vector<std::string>{"cifar10", "cifar100", "ImageNet"});
   o.tables = CostTablesOptions::read(root);
 
   const ConfigSection objective_section = root.child("objective");
@@ -37,18 +41,26 @@ SearchRun SearchRun::from_config(const Config& config,
                                            ? " (use nsga2, random or a plugin)"
                                            : " (nsga2 needs objective.type pareto)"));
   }
+  const ConfigSection evaluator_section = root.child("evaluator");
+  register_builtin_evaluators();
+  const auto& evaluators = EvaluatorRegistry::global();
+  const std::string evaluator_type =
+      evaluator_section.get_choice("type", "table", evaluators.names(), /*list_word=*/"registered");
 
   const ConfigSection output = root.child("output");
   o.plot = output.get_bool("plot", o.plot);
   o.history = output.get_bool("history", o.history);
-  config.check_unknown_keys();
 
   run.library_ = library ? std::move(library) : o.tables.load();
   // Metric names are placed in the config before the evaluator sees them.
-  const auto check_metric = [&run](const ConfigSection& section, const std::string& key,
-                                   const std::string& name) {
+  const auto check_metric = [&](const ConfigSection& section, const std::string& key,
+                                const std::string& name) {
     try {
-      run.library_->nb201().column(parse_cost_key(name));
+      if (space == Space::NB201) {
+        run.library_->nb201().column(parse_cost_key(name));
+      } else {
+        run.library_->model(space, o.setting, parse_cost_key(name));
+      }
     } catch (const InputError& e) {
       section.fail(key, e.what());
     }
@@ -59,17 +71,26 @@ SearchRun SearchRun::from_config(const Config& config,
     check_metric(objective_section, objective_options.type == "pareto" ? "metrics" : "metric", name);
   }
   const ConfigSection time_section = budget_section.child("time_model");
-  check_metric(time_section, "metric", run.budget_.time_model.metric);
+  if (evaluator_type == "table") check_metric(time_section, "metric", run.budget_.time_model.metric);
+  EvaluatorContext context;
+  context.library = run.library_;
+  context.space = space;
+  context.setting = o.setting;
+  context.dataset = objective_options.dataset;
+  context.metrics = run.objective_->metrics();
+  context.time_model = run.budget_.time_model;
   try {
-    run.evaluator_ = std::make_shared<const TabularNb201Evaluator>(
-        run.library_, parse_nb201_dataset(objective_options.dataset), run.objective_->metrics(),
-        run.budget_.time_model);
+    run.evaluator_ = evaluators.create(evaluator_type, evaluator_section, context);
+  } catch (const ConfigError&) {
+    throw;
   } catch (const InputError& e) {
+    if (evaluator_type != "table") throw;
     time_section.fail("metric", e.what());  // an incomplete time metric
   }
+  config.check_unknown_keys();
   run.optimum_ = std::make_shared<const TableOptimum>(
       TableOptimum::compute(*run.evaluator_, *run.objective_));
-  if (!run.objective_->multi_objective() && run.optimum_->best_code < 0) {
+  if (run.optimum_->available && !run.objective_->multi_objective() && run.optimum_->best_code < 0) {
     objective_section.fail(objective_options.type == "constrained" ? "limit" : "metric",
                            "no arch of the table satisfies it (" +
                                std::to_string(run.optimum_->num_unknown) +

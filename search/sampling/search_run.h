@@ -4,12 +4,14 @@
 //
 //   name: search            # run folder <output.dir>/<name>/
 //   seed: 0                 # the run's seed (--seeds runs many)
-//   space: nb201            # the tabular space (the only one with accuracies)
+//   space: nb201            # nb201 | fbnet (fbnet: evaluator.type supernet)
+//   setting: cifar10        # the cost setting (fbnet: cifar10 | cifar100 | ImageNet)
 //   data_dir: ""            # tables folder; "" = $HWNAS_DATA_DIR or the built-in data/
 //   cost_tables: []         # extra LUT files (profiled/fitted devices; costmodels/cost_library.h)
-//   objective: {...}        # search/objective.h
-//   budget: {...}           # search/search_context.h (queries, train_seconds, time_model)
-//   strategy: {type: ...}   # search/strategy.h and each strategy's options
+//   objective: {...}        # search/sampling/objective.h
+//   budget: {...}           # search/sampling/search_context.h (queries, train_seconds, time_model)
+//   strategy: {type: ...}   # search/sampling/strategy.h and each strategy's options
+//   evaluator: {type: table}  # table | supernet (search/differentiable/supernet_evaluator.h)
 //   output: {dir: runs, plot: true, history: true}
 #include <cstdint>
 #include <memory>
@@ -28,7 +30,8 @@ class CostLibrary;
 
 struct RunOptions {
   RunHeader run{"search"};          // name, seed, output.dir
-  std::string space = "nb201";
+  std::string space = "nb201";      // nb201 | fbnet (fbnet needs evaluator.type supernet)
+  std::string setting = "cifar10";  // the cost setting (fbnet: cifar10, cifar100, ImageNet)
   CostTablesOptions tables;         // data_dir, cost_tables
   bool plot = true;                 // output.plot: PNGs through gnuplot when it is installed
   bool history = true;              // output.history: metrics.csv with every query
@@ -43,7 +46,7 @@ class SearchRun {
 
   const RunOptions& options() const { return options_; }
   const CostLibrary& library() const { return *library_; }
-  const TabularNb201Evaluator& evaluator() const { return *evaluator_; }
+  const Evaluator& evaluator() const { return *evaluator_; }
   const Objective& objective() const { return *objective_; }
   const Budget& budget() const { return budget_; }
   const SearchStrategy& strategy() const { return *strategy_; }
@@ -56,7 +59,7 @@ class SearchRun {
  private:
   RunOptions options_;
   std::shared_ptr<const CostLibrary> library_;
-  std::shared_ptr<const TabularNb201Evaluator> evaluator_;
+  std::shared_ptr<const Evaluator> evaluator_;
   std::shared_ptr<const Objective> objective_;
   Budget budget_;
   std::shared_ptr<const SearchStrategy> strategy_;

@@ -1,5 +1,7 @@
 #include <cmath>
+#include <mutex>
 
+#include "core/config.h"
 #include "core/error.h"
 #include "core/strings.h"
 #include "costmodels/cost_library.h"
@@ -56,6 +58,27 @@ Evaluation TabularNb201Evaluator::evaluate(const Arch& arch) const {
   }
   validate(arch);
   return evaluate_code(nb201_code(arch));
+}
+
+EvaluatorRegistry& EvaluatorRegistry::global() {
+  static EvaluatorRegistry registry;
+  return registry;
+}
+
+void register_builtin_evaluators() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    EvaluatorRegistry::global().add(
+        "table", "built-in", "the NAS-Bench-201 tables: 200-epoch accuracy and device costs",
+        [](const ConfigSection& section, const EvaluatorContext& ctx) -> std::unique_ptr<const Evaluator> {
+          if (ctx.space != Space::NB201) {
+            section.fail("type", "the tables hold accuracies for nb201 only; search " +
+                                     to_string(ctx.space) + " with type supernet (a trained supernet)");
+          }
+          return std::make_unique<const TabularNb201Evaluator>(
+              ctx.library, parse_nb201_dataset(ctx.dataset), ctx.metrics, ctx.time_model);
+        });
+  });
 }
 
 }  // namespace hwnas

@@ -11,7 +11,7 @@
 //   data_dir: ""              # tables folder (for result.json's costs)
 //   cost_tables: []           # extra LUT files (profiled/fitted devices)
 //   data: {...}               # ImageDataOptions
-//   train: {...}              # TrainLoopOptions (search/training_options.h)
+//   train: {...}              # TrainLoopOptions (search/training/training_options.h)
 //   output: {dir: runs}
 #include <cmath>
 #include <memory>

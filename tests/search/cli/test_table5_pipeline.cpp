@@ -39,6 +39,11 @@ TEST(Table5Pipeline, ToyRunWritesTheTableWithTheLibrarysLatencies) {
   const std::string out = temp / "out";
   const auto first = run_command(toy_command(out));
   ASSERT_EQ(first.status, 0) << first.output;
+  // One warm-up for the seed, continued by every device's search.
+  EXPECT_NE(first.output.find("[seed 0] warming up the supernet"), std::string::npos) << first.output;
+  EXPECT_TRUE(std::filesystem::exists(out + "/seed-0/warmup/supernet.json"));
+  EXPECT_NE(read_text_file(out + "/seed-0/search-fpga.out").find("starting from " + out + "/seed-0/warmup"),
+            std::string::npos);
 
   const auto table = CsvTable::load(out + "/table5.csv");
   ASSERT_EQ(table.header(),
@@ -82,6 +87,7 @@ TEST(Table5Pipeline, ToyRunWritesTheTableWithTheLibrarysLatencies) {
   const auto again = run_command(toy_command(out));
   ASSERT_EQ(again.status, 0) << again.output;
   EXPECT_EQ(again.output.find("searching"), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("[seed 0] warm-up done"), std::string::npos) << again.output;
   EXPECT_NE(again.output.find("[seed 0] fpga: retraining done"), std::string::npos) << again.output;
   EXPECT_EQ(read_text_file(out + "/table5.csv"), csv);
   EXPECT_EQ(read_text_file(out + "/table5.md"), md);

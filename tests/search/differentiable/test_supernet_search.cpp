@@ -45,7 +45,7 @@ Arch cheapest_nb201(const std::string& metric) {
 TEST(SupernetSearch, EveryRegisteredStrategyKeepsTheContract) {
   register_builtin_supernet_strategies();
   const auto names = SupernetStrategyRegistry::global().names();
-  EXPECT_EQ(names, (std::vector<std::string>{"fbnet_dnas", "proxylessnas"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"fbnet_dnas", "proxylessnas", "spos", "warmup"}));
   for (const auto& name : names) testing::expect_supernet_strategy_contract(name);
 }
 

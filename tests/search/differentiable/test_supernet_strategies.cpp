@@ -72,7 +72,8 @@ TEST(SupernetStrategies, DuplicateNamesAndUnknownTypesAreErrors) {
     testing::options_from("strategy: {type: proxyless}\n");
     FAIL() << "no error";
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("registered: fbnet_dnas, proxylessnas"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("registered: fbnet_dnas, proxylessnas, spos, warmup"),
+              std::string::npos)
         << e.what();
   }
 }

@@ -1,0 +1,164 @@
+// One-shot pieces on tiny generated data: a shared warm-up continued by a device search equals
+// the search that warmed up inline; mismatched warm-ups are refused with the field named; an SPOS
+// supernet serves as the accuracy evaluator of a sampling search.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "core/config.h"
+#include "core/paths.h"
+#include "search/differentiable/supernet_evaluator.h"
+#include "search/differentiable/supernet_fixture.h"
+#include "search/sampling/search_run.h"
+#include "support/error_of.h"
+
+namespace hwnas {
+namespace {
+
+using testing::error_of;
+using testing::options_from;
+using testing::shared_library;
+using testing::TempDir;
+using testing::tiny;
+
+// Writes the resolved config like hwnas_search does, so that init.from / the evaluator find it.
+void train(const std::string& yaml, const std::string& dir, const std::vector<std::string>& sets = {}) {
+  const Config config = Config::parse(yaml, "<test>", sets);
+  auto options = SupernetSearchOptions::read(config);
+  config.check_unknown_keys();
+  std::filesystem::create_directories(dir);
+  write_text_file(dir + "/config.resolved.yaml", config.resolved_yaml());
+  SupernetSearch(options, shared_library()).run(dir, /*resume=*/false);
+}
+
+TEST(SharedWarmup, ASearchFromTheWarmupEqualsTheInlineSearch) {
+  for (const char* strategy : {"proxylessnas", "fbnet_dnas"}) {
+    SCOPED_TRACE(strategy);
+    const TempDir dir("warmup");
+    const std::string yaml = tiny("nb201", strategy, "cost: {metrics: [fpga_latency]}\n");
+    train(yaml, dir / "inline");
+    train(yaml, dir / "warmup", {"strategy.type=warmup", std::string("strategy.paths=") + strategy});
+    EXPECT_TRUE(std::filesystem::exists(dir / "warmup/supernet.json"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "warmup/arch.json"));
+    train(yaml, dir / "branch", {"init.from=" + (dir / "warmup")});
+    EXPECT_EQ(read_text_file(dir / "branch/arch.json"), read_text_file(dir / "inline/arch.json"));
+  }
+}
+
+TEST(SharedWarmup, AMismatchedWarmupIsRefusedWithTheFieldNamed) {
+  const TempDir dir("warmup_mismatch");
+  const std::string yaml = tiny("nb201", "proxylessnas", "cost: {metrics: [fpga_latency]}\n");
+  train(yaml, dir / "warmup", {"strategy.type=warmup"});
+  const auto error_with = [&](const std::vector<std::string>& sets) {
+    std::vector<std::string> all = sets;
+    all.push_back("init.from=" + (dir / "warmup"));
+    return error_of([&] { train(yaml, dir / "search", all); });
+  };
+  EXPECT_EQ(error_with({"seed=4"}),
+            "init.from " + (dir / "warmup") + ": seed (it splits the images) is 3 there and 4 here; a "
+            "run continues another only on the same supernet, images and schedule");
+  EXPECT_NE(error_with({"space=fbnet", "cost.metrics=[edgegpu_latency]"}).find(": space is nb201 there and fbnet here"),
+            std::string::npos);
+  EXPECT_NE(error_with({"train.epochs=4"}).find(": train.epochs (the cosine schedule) is 3 there and 4 here"),
+            std::string::npos);
+  EXPECT_NE(error_with({"data.synthetic_size=48"}).find(": data.synthetic_size is 32 there and 48 here"),
+            std::string::npos);
+  // A source that trained as long as this run would leaves it nothing to do.
+  EXPECT_NE(error_with({"strategy.type=warmup"}).find("has trained 1 epochs; this run trains 1, so "
+                                                      "nothing would be left to do"),
+            std::string::npos);
+  EXPECT_EQ(error_of([&] { train(yaml, dir / "x", {"init.from=" + (dir / "missing")}); }),
+            "init.from: " + (dir / "missing") + " is not a supernet run folder (no config.resolved.yaml)");
+}
+
+TEST(SupernetEvaluator, AnSposSupernetScoresArchsForASamplingSearch) {
+  const TempDir dir("spos_evaluator");
+  const std::string spos =
+      "space: nb201\nseed: 2\nthreads: 1\n"
+      "data: {dataset: synthetic, synthetic_size: 96, augment: false, arch_fraction: 0.25}\n"
+      "train: {epochs: 2, batch_size: 8, steps_per_epoch: 6, eval_batches: 1, log_every: 1000}\n"
+      "strategy: {type: spos}\n";
+  train(spos, dir / "spos");
+  const auto supernet_json = nlohmann::json::parse(read_text_file(dir / "spos/supernet.json"));
+  EXPECT_EQ(supernet_json["strategy"], "spos");
+  EXPECT_EQ(supernet_json["epochs"], 2);
+
+  register_supernet_evaluator();
+  const std::string search =
+      "space: nb201\nobjective: {type: constrained, metric: raspi4_latency, limit: 20}\n"
+      "budget: {queries: 20}\nstrategy: {type: evolution, population_size: 4, sample_size: 2}\n"
+      "evaluator: {type: supernet, checkpoint: " + (dir / "spos") +
+      ", images: 24, bn_batches: 2, batch_size: 8, threads: 1}\n";
+  const auto run = SearchRun::from_config(Config::parse(search, "<test>"), shared_library());
+  EXPECT_FALSE(run.optimum().available);  // a supernet is not enumerated
+  const auto result = run.run_seed(0);
+  ASSERT_EQ(result.history.size(), 20u);
+  const auto raspi = shared_library()->model(Space::NB201, "cifar10", parse_cost_key("raspi4_latency"));
+  std::set<double> accuracies;
+  for (const auto& q : result.history) {
+    EXPECT_EQ(q.eval.costs[0], raspi->cost(q.arch));
+    EXPECT_GE(q.eval.accuracy, 0.0);
+    EXPECT_LE(q.eval.accuracy, 100.0);
+    accuracies.insert(q.eval.accuracy);
+  }
+  EXPECT_GT(accuracies.size(), 1u) << "every arch scored alike: the path selection has no effect";
+  ASSERT_GE(result.best, 0);
+
+  // An arch's score does not depend on what was evaluated before it (fixed BN batches), and the
+  // cache returns what a fresh evaluation gives.
+  const auto& evaluator = dynamic_cast<const SupernetEvaluator&>(run.evaluator());
+  const Arch a = nb201_from_code(100), b = nb201_from_code(9000);
+  const double a_first = evaluator.supernet_accuracy(a);
+  evaluator.supernet_accuracy(b);
+  EXPECT_EQ(evaluator.supernet_accuracy(a), a_first);
+  EXPECT_EQ(evaluator.evaluate(a).accuracy, a_first);
+  EXPECT_EQ(evaluator.evaluate(a).accuracy, a_first);
+  EXPECT_NE(evaluator.usage_report().find("from the cache"), std::string::npos);
+
+  // The supernet must be of the searched space.
+  EXPECT_NE(error_of([&] {
+              SearchRun::from_config(Config::parse(search + "setting: cifar10\n", "<test>",
+                                                   {"space=fbnet", "objective.metric=edgegpu_latency"}),
+                                     shared_library());
+            }).find("trained a nb201 supernet; this search is over fbnet"),
+            std::string::npos);
+}
+
+// The shipped one-shot configs: stage 1 reads as a supernet run, stage 2 builds a sampling search
+// over a (tiny, generated) supernet of the right space in place of the real one.
+TEST(SupernetEvaluator, EveryShippedOneShotConfigBuilds) {
+  const TempDir dir("oneshot_configs");
+  std::map<std::string, std::string> supernets;
+  for (const char* space : {"nb201", "fbnet"}) {
+    const std::string run = dir / (std::string(space) + "-spos");
+    train(tiny(space, "spos", ""), run);
+    supernets[space] = run;
+  }
+  register_supernet_evaluator();
+  int built = 0;
+  for (const char* folder : {"nb201-oneshot", "table5-oneshot"}) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(HWNAS_SOURCE_DIR) + "/configs/" + folder)) {
+      SCOPED_TRACE(entry.path().string());
+      const std::string path = entry.path().string();
+      if (entry.path().filename() == "spos.yaml") {
+        const Config config = Config::load(path);
+        EXPECT_FALSE(SupernetSearchOptions::read(config).algorithm->searches_architecture());
+        EXPECT_NO_THROW(config.check_unknown_keys());
+        continue;
+      }
+      const std::string space = Config::load(path).root().get_string("space", "nb201");
+      const auto run = SearchRun::from_config(
+          Config::load(path, {"evaluator.checkpoint=" + supernets.at(space),
+                              "evaluator.images=8", "evaluator.bn_batches=1", "evaluator.batch_size=4"}),
+          shared_library());
+      EXPECT_EQ(run.evaluator().space().name, space);
+      ++built;
+    }
+  }
+  EXPECT_EQ(built, 5);
+}
+
+}  // namespace
+}  // namespace hwnas
