@@ -33,7 +33,14 @@ torch::Tensor MixedOpImpl::forward(const torch::Tensor& x) {
     case PathSelection::Mode::Gated: {
       torch::Tensor out;
       for (int op : s.gated_paths.at(slot_)) {
-        auto y = s.gates[slot_][op] * run(op, x);
+        torch::Tensor o;
+        if (op == s.active.at(slot_)) {
+          o = run(op, x);
+        } else {
+          torch::NoGradGuard gate_zero;  // see select_gated
+          o = run(op, x);
+        }
+        auto y = s.gates[slot_][op] * o;
         out = out.defined() ? out + y : y;
       }
       return out;
@@ -194,10 +201,15 @@ void SupernetImpl::select_weighted(torch::Tensor weights) {
   selection_->gated_paths.clear();
 }
 
-void SupernetImpl::select_gated(std::vector<std::vector<int>> paths, torch::Tensor gates) {
+void SupernetImpl::select_gated(std::vector<std::vector<int>> paths, torch::Tensor gates,
+                                std::vector<int> active) {
+  if (static_cast<int>(paths.size()) != num_slots() || active.size() != paths.size()) {
+    throw InputError("select_gated: paths and active ops for " + std::to_string(num_slots()) + " slots expected");
+  }
   selection_->mode = PathSelection::Mode::Gated;
   selection_->gated_paths = std::move(paths);
   selection_->gates = std::move(gates);
+  selection_->active = std::move(active);
   selection_->weights = torch::Tensor();
 }
 

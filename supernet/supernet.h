@@ -27,6 +27,7 @@ struct PathSelection {
   torch::Tensor weights;    // Weighted: [slots, choices], or [batch, slots, choices] per example
   std::vector<std::vector<int>> gated_paths;  // Gated: the candidates computed in each slot
   torch::Tensor gates;  // Gated: [slots, choices] binary values that require grad
+  std::vector<int> active;  // Gated: the candidate whose gate is 1 in each slot
 };
 
 class MixedOpImpl : public torch::nn::Module {
@@ -77,8 +78,11 @@ class SupernetImpl : public torch::nn::Module {
   void select_single(const std::vector<int>& ops);
   // Weights [slots, choices], or [batch, slots, choices] per example, over all candidates.
   void select_weighted(torch::Tensor weights);
-  // In each slot the sum over `paths[slot]` of gates[slot][op] * op(x); `gates` may require grad.
-  void select_gated(std::vector<std::vector<int>> paths, torch::Tensor gates);
+  // In each slot the sum over `paths[slot]` of gates[slot][op] * op(x), where `gates` is 1 for
+  // `active[slot]` and 0 for the others and may require grad. The candidates whose gate is 0 run
+  // without autograd: their output reaches the loss only through its gate, so the gradient that
+  // would flow back through them is exactly zero, and skipping it is exact.
+  void select_gated(std::vector<std::vector<int>> paths, torch::Tensor gates, std::vector<int> active);
   Arch argmax_arch() const;
 
   // Channels-last (NHWC) memory for every 4-D weight and for the input of forward(): CPU

@@ -4,7 +4,10 @@
 #include <torch/cuda.h>
 #include <torch/utils.h>
 
+#include <malloc.h>
+
 #include <algorithm>
+#include <limits>
 #include <thread>
 
 #include "core/error.h"
@@ -28,10 +31,21 @@ int apply_threads(int threads) {
   return at::get_num_threads();
 }
 
+void keep_freed_memory() {
+  static const bool done = [] {
+    // Every block from the heap (never mmap) and no trimming of the heap's top.
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
+    return true;
+  }();
+  (void)done;
+}
+
 TorchRun start_torch(const std::string& device, int threads, uint64_t seed) {
   TorchRun run;
   run.device = torch_device(device);
   run.threads = apply_threads(threads);
+  keep_freed_memory();
   torch::manual_seed(seed);
   return run;
 }

@@ -47,6 +47,7 @@ class ProxylessNas : public SupernetStrategy {
     const auto probs_tensor = probabilities(net);
     const auto probs = probs_tensor.accessor<double, 2>();
     std::vector<std::vector<int>> paths(slots);
+    std::vector<int> active_ops(slots);
     auto gates = torch::zeros({slots, choices});
     auto gate_values = gates.accessor<float, 2>();
     for (int s = 0; s < slots; ++s) {
@@ -65,10 +66,11 @@ class ProxylessNas : public SupernetStrategy {
       std::vector<double> pp;
       for (int c : paths[s]) pp.push_back(p[c]);
       std::discrete_distribution<int> active(pp.begin(), pp.end());
-      gate_values[s][paths[s][active(ctx.rng)]] = 1.0f;
+      active_ops[s] = paths[s][active(ctx.rng)];
+      gate_values[s][active_ops[s]] = 1.0f;
     }
     const auto gate_leaf = gates.to(net->alphas().device()).requires_grad_(true);
-    net->select_gated(paths, gate_leaf);
+    net->select_gated(paths, gate_leaf, active_ops);
 
     ArchStepResult result;
     const auto alphas = net->alphas();

@@ -102,9 +102,11 @@ SupernetEvaluator::SupernetEvaluator(SupernetEvaluatorOptions options, const Eva
   Net& n = *net_;
   n.device = torch_device(options_.device);
   apply_threads(options_.threads);
+  keep_freed_memory();
   const SupernetData data = load_supernet_data(trained);
   n.net = make_run_supernet(trained, data.train.num_classes);
   n.net->to(n.device);
+  if (trained.train.memory_format == "channels_last") n.net->use_channels_last();
   Checkpoint state;
   state.numbers = {{"completed_epochs", 0}};
   try {

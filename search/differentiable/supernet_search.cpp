@@ -123,6 +123,7 @@ class Trainer {
     data_ = load_supernet_data(o);
     net_ = make_run_supernet(o, data_.train.num_classes);
     net_->to(device_);
+    if (o.train.memory_format == "channels_last") net_->use_channels_last();
     weights_ = net_->weight_parameters();
     sgd_ = make_sgd(weights_, o.train);
     adam_ = std::make_unique<torch::optim::Adam>(

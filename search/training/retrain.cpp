@@ -75,6 +75,7 @@ RetrainResult retrain(const RetrainOptions& o, const ArchFile& target, const Cos
   const TrainTestSets data = load_image_sets(o.data, o.run.seed);
   Supernet net = build_child(target, data.train.num_classes);
   net->to(device);
+  if (o.train.memory_format == "channels_last") net->use_channels_last();
   auto parameters = net->parameters();
   const auto sgd = make_sgd(parameters, o.train);
   std::filesystem::create_directories(run_dir + "/checkpoints");

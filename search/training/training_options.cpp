@@ -17,6 +17,7 @@ TrainLoopOptions TrainLoopOptions::read(const ConfigSection& s, const TrainLoopO
   o.eval_batches = s.get_int("eval_batches", o.eval_batches);
   o.log_every = s.get_int("log_every", o.log_every);
   o.stop_after_epochs = s.get_int("stop_after_epochs", o.stop_after_epochs);
+  o.memory_format = s.get_choice("memory_format", o.memory_format, {"channels_last", "contiguous"});
   s.validate([&] { o.validate(); });
   return o;
 }

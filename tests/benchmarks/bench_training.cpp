@@ -11,6 +11,7 @@
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
+#include <chrono>
 #include <cstdlib>
 
 #include "core/config.h"
@@ -20,6 +21,7 @@
 #include "search/differentiable/supernet_strategy.h"
 #include "search/training/training.h"
 #include "supernet/supernet.h"
+#include "supernet/torch_runtime.h"
 
 namespace hwnas {
 namespace {
@@ -39,9 +41,12 @@ const char* const kArchs[] = {
     "k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6"};
 const char* const kArchNames[] = {"edgegpu", "raspi4", "fpga", "all_k3_e6"};
 
+// What every training run sets up (supernet/torch_runtime.h), unless HWNAS_BENCH_DEFAULT_MALLOC
+// is set (to measure what keep_freed_memory() brings).
 void set_threads() {
   const char* env = std::getenv("HWNAS_BENCH_THREADS");
   torch::set_num_threads(env ? std::atoi(env) : 1);
+  if (!std::getenv("HWNAS_BENCH_DEFAULT_MALLOC")) keep_freed_memory();
 }
 
 void report(benchmark::State& state, const Arch& arch) {
@@ -103,9 +108,11 @@ void BM_SupernetWarmupStep(benchmark::State& state) {
   state.SetLabel(std::string(kArchNames[state.range(0)]) + (state.range(1) ? " channels_last" : " nchw"));
 }
 
-// One ProxylessNAS search step on the arch's neighbourhood: a weight step on a path sampled from
-// the alphas, then an architecture step (binary gates on two sampled candidates per layer), each
-// on its own batch. images_per_s counts both batches, as the search's log does.
+// One ProxylessNAS search step: a weight step on a path sampled from the alphas, then an
+// architecture step (binary gates on two sampled candidates per layer), each on its own batch.
+// images_per_s counts both batches, as the search's log does; search_step_in_weight_steps is the
+// step's time over its weight step's (a weight step is a child-net step: BM_SupernetWarmupStep),
+// the search step measured in child steps of the same paths.
 void BM_SearchStep(benchmark::State& state) {
   set_threads();
   static const auto library = CostLibrary::load();
@@ -122,16 +129,23 @@ void BM_SearchStep(benchmark::State& state) {
   torch::optim::Adam adam(std::vector<torch::Tensor>{step.net->alphas()},
                           torch::optim::AdamOptions(1e-3).betas({0.0, 0.999}));
   std::mt19937_64 rng(0);
+  double weight_seconds = 0, arch_seconds = 0;
   const auto search_step = [&] {
+    const auto t0 = std::chrono::steady_clock::now();
     strategy->select_weight_paths(step.net, kBatch, 0, rng);
     step.run();
+    const auto t1 = std::chrono::steady_clock::now();
     ArchStepContext ctx{step.net, cost, adam, /*use_ce=*/true, 0, rng};
     strategy->arch_step(ctx, step.x, step.y);
+    weight_seconds += std::chrono::duration<double>(t1 - t0).count();
+    arch_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
   };
   search_step();
+  weight_seconds = arch_seconds = 0;
   for (auto _ : state) search_step();
   const double images = static_cast<double>(state.iterations()) * 2 * kBatch;
   state.counters["images_per_s"] = benchmark::Counter(images, benchmark::Counter::kIsRate);
+  state.counters["search_step_in_weight_steps"] = (weight_seconds + arch_seconds) / weight_seconds;
   state.SetLabel(state.range(1) ? "channels_last" : "nchw");
 }
 

@@ -66,7 +66,7 @@ TEST(Supernet, EveryModeProducesLogits) {
     auto gates = torch::zeros({slots, choices});
     gates.select(1, 3).fill_(1.0);
     gates.requires_grad_(true);
-    net->select_gated(std::vector<std::vector<int>>(slots, {1, 3}), gates);
+    net->select_gated(std::vector<std::vector<int>>(slots, {1, 3}), gates, std::vector<int>(slots, 3));
     net->forward(x).sum().backward();
     const auto& s = net->selection();
     ASSERT_TRUE(s.gates.grad().defined());
