@@ -39,8 +39,8 @@ typedef struct hwnas_query_result {
 typedef struct hwnas_search_api {
   uint32_t abi_version;  // HWNAS_PLUGIN_ABI_VERSION of the host
   void* handle;
-  int num_decisions;  // NB201: 6 edges
-  int num_choices;    // NB201: 5 ops
+  int num_decisions;  // the space's decisions: NB201 6 edges, FBNet 22 layers
+  int num_choices;    // choices per decision: NB201 5 ops, FBNet 9 blocks
   uint64_t seed;
   int multi_objective;  // objective.type pareto
   // 1 once the budget is spent: stop querying then.

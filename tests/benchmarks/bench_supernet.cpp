@@ -10,6 +10,7 @@
 #include <random>
 
 #include "supernet/supernet.h"
+#include "supernet/torch_runtime.h"
 
 namespace hwnas {
 namespace {
@@ -22,10 +23,12 @@ double max_rss_mib() {
 
 void train_steps(benchmark::State& state, bool all_paths) {
   torch::manual_seed(0);
+  keep_freed_memory();  // what every training run sets up
   const int batch = static_cast<int>(state.range(0));
   SupernetOptions options;
   options.fbnet_setting = FbnetSetting::Cifar10;
   Supernet net(options);
+  net->use_channels_last();  // the training default (train.memory_format)
   const auto x = torch::randn({batch, 3, 32, 32});
   torch::optim::SGD sgd(net->weight_parameters(), torch::optim::SGDOptions(0.05).momentum(0.9));
   const auto y = torch::randint(0, 10, {batch});

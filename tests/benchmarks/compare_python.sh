@@ -10,8 +10,8 @@ here=$(dirname "$0")
 [[ -x $bench ]] || { echo "compare_python.sh: $bench not found (configure with -DHWNAS_BUILD_BENCHMARKS=ON)" >&2; exit 2; }
 $python -c "import torch" 2>/dev/null || { echo "compare_python.sh: $python has no torch (apt-get install python3-torch)" >&2; exit 2; }
 cpp() {  # arch format(0|1) -> images/s
-  HWNAS_BENCH_THREADS=$threads "$bench" --benchmark_filter="BM_ChildStep/$1/$2\$" \
-    --benchmark_min_time=4 --benchmark_format=csv 2>/dev/null |
+  HWNAS_BENCH_THREADS=$threads "$bench" --benchmark_filter="BM_ChildStep/$1/$2/" \
+    --benchmark_format=csv 2>/dev/null |
     awk -F, 'NR==1{for(i=1;i<=NF;i++) if($i=="\"images_per_s\"") c=i} NR==2{print $c}'
 }
 py() {  # arch format(nchw|channels_last) -> images/s

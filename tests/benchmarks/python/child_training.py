@@ -73,18 +73,12 @@ def child_net(arch):
     return nn.Sequential(*layers)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--arch", type=int, default=0)
-    parser.add_argument("--format", choices=["nchw", "channels_last"], default="nchw")
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--seconds", type=float, default=6.0)
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+def training_step(arch, memory_format):
+    """The retraining step of hwnas_train on `arch` (index into ARCHS), batch 64: a callable."""
     torch.manual_seed(0)
-    net = child_net(ARCHS[args.arch])
+    net = child_net(ARCHS[arch])
     x, y = torch.randn(64, 3, 32, 32), torch.randint(0, 10, (64,))
-    if args.format == "channels_last":
+    if memory_format == "channels_last":
         net = net.to(memory_format=torch.channels_last)
         x = x.contiguous(memory_format=torch.channels_last)
     sgd = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=4e-5)
@@ -97,6 +91,18 @@ def main():
         torch.nn.utils.clip_grad_norm_(params, 5.0)
         sgd.step()
 
+    return step
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--arch", type=int, default=0)
+    parser.add_argument("--format", choices=["nchw", "channels_last"], default="nchw")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--seconds", type=float, default=6.0)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    step = training_step(args.arch, args.format)
     step()
     steps, start = 0, time.perf_counter()
     while time.perf_counter() - start < args.seconds:

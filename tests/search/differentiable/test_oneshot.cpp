@@ -11,6 +11,7 @@
 #include "search/differentiable/supernet_evaluator.h"
 #include "search/differentiable/supernet_fixture.h"
 #include "search/sampling/search_run.h"
+#include "search/sampling/strategy.h"
 #include "support/error_of.h"
 
 namespace hwnas {
@@ -123,6 +124,36 @@ TEST(SupernetEvaluator, AnSposSupernetScoresArchsForASamplingSearch) {
                                      shared_library());
             }).find("trained a nb201 supernet; this search is over fbnet"),
             std::string::npos);
+}
+
+// Over a trained FBNet supernet (22 decisions x 9 choices) every built-in sampling strategy runs:
+// the space is searchable by all of them, not by the tables' NB201 alone.
+TEST(SupernetEvaluator, EverySamplingStrategySearchesTheFbnetSpace) {
+  const TempDir dir("fbnet_supernet");
+  train(tiny("fbnet", "spos", ""), dir / "spos");
+  register_supernet_evaluator();
+  register_builtin_strategies();
+  const std::string evaluator = "evaluator: {type: supernet, checkpoint: " + (dir / "spos") +
+                                ", images: 8, bn_batches: 1, batch_size: 4, threads: 1}\n";
+  for (const auto& name : StrategyRegistry::global().names()) {
+    if (name == "plugin") continue;  // the loader type (test_plugins.cpp)
+    SCOPED_TRACE(name);
+    const bool pareto = name == "nsga2";
+    const std::string yaml =
+        "space: fbnet\nsetting: cifar10\nbudget: {queries: 6}\nstrategy: {type: " + name +
+        (name == "evolution" ? ", population_size: 3, sample_size: 2" : "") +
+        (pareto ? ", population_size: 4" : "") + "}\n" +
+        (pareto ? "objective: {type: pareto, metrics: [edgegpu_latency]}\n"
+                : "objective: {type: constrained, metric: edgegpu_latency, limit: 30}\n") + evaluator;
+    const auto run = SearchRun::from_config(Config::parse(yaml, "<test>"), shared_library());
+    const auto result = run.run_seed(1);
+    ASSERT_EQ(result.history.size(), 6u);
+    for (const auto& q : result.history) {
+      EXPECT_EQ(q.arch.space, Space::FBNet);
+      EXPECT_EQ(q.arch.ops.size(), 22u);
+      EXPECT_TRUE(q.eval.known);
+    }
+  }
 }
 
 // The shipped one-shot configs: stage 1 reads as a supernet run, stage 2 builds a sampling search

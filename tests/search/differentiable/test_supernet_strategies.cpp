@@ -11,17 +11,15 @@
 namespace hwnas {
 namespace {
 
-// Weights on a uniformly drawn single path (SPOS-like); the alphas follow the cost term alone.
+// Weights on one op drawn for every slot at once (a uniform arch); the alphas follow the cost
+// term alone.
 class UniformPathCostDescent : public SupernetStrategy {
  public:
   std::string name() const override { return "uniform_path_cost_descent"; }
 
   void select_weight_paths(Supernet& net, int64_t batch, int epoch,
                            std::mt19937_64& rng) const override {
-    std::uniform_int_distribution<int> op(0, net->num_choices() - 1);
-    std::vector<int> ops(net->num_slots());
-    for (int& o : ops) o = op(rng);
-    net->select_single(ops);
+    net->select_single(std::vector<int>(net->num_slots(), static_cast<int>(rng() % net->num_choices())));
   }
 
   ArchStepResult arch_step(ArchStepContext& ctx, const torch::Tensor& images,
