@@ -31,23 +31,28 @@ torch::Tensor channel_shuffle(const torch::Tensor& x, int groups) {
 
 }  // namespace
 
-ConvBnReluImpl::ConvBnReluImpl(const ConvBnReluOptions& o) : options_(o) {
+ConvBnImpl::ConvBnImpl(const ConvBnOptions& o) : options_(o) {
   conv_ = register_module(
       "conv", conv(o.in_channels(), o.out_channels(), o.kernel_size(), o.stride(), o.padding(), o.groups()));
   bn_ = register_module("bn", torch::nn::BatchNorm2d(o.out_channels()));
 }
 
-torch::Tensor ConvBnReluImpl::forward(const torch::Tensor& x) {
+torch::Tensor ConvBnImpl::forward(const torch::Tensor& x) {
+  using Relu = ConvBnOptions::Relu;
+  if (options_.relu() == Relu::Before) return bn_->forward(conv_->forward(torch::relu(x)));
   auto y = bn_->forward(conv_->forward(x));
-  return options_.relu() ? torch::relu(y) : y;
+  return options_.relu() == Relu::After ? torch::relu(y) : y;
 }
 
-void ConvBnReluImpl::pretty_print(std::ostream& stream) const {
+void ConvBnImpl::pretty_print(std::ostream& stream) const {
   const auto& o = options_;
-  stream << "hwnas::ConvBnRelu(" << o.in_channels() << ", " << o.out_channels()
+  stream << "hwnas::ConvBn(" << o.in_channels() << ", " << o.out_channels()
          << ", kernel_size=" << o.kernel_size() << ", stride=" << o.stride()
-         << ", padding=" << o.padding() << ", groups=" << o.groups()
-         << ", relu=" << (o.relu() ? "true" : "false") << ")";
+         << ", padding=" << o.padding() << ", groups=" << o.groups() << ", relu="
+         << (o.relu() == ConvBnOptions::Relu::After    ? "after"
+             : o.relu() == ConvBnOptions::Relu::Before ? "before"
+                                                       : "none")
+         << ")";
 }
 
 FbnetConvBlockImpl::FbnetConvBlockImpl(const FbnetLayerShape& s, const FbnetCandidate& c)
@@ -55,12 +60,12 @@ FbnetConvBlockImpl::FbnetConvBlockImpl(const FbnetLayerShape& s, const FbnetCand
   const int mid = s.cin * c.expansion;
   // HW-NAS-Bench's padding: ceil((k - 1 + 1 - s) / 2).
   const int padding = (c.kernel - s.stride + 1) / 2;
-  expand_ = register_module("expand", ConvBnRelu(ConvBnReluOptions(s.cin, mid, 1).groups(c.group)));
+  expand_ = register_module("expand", ConvBn(ConvBnOptions(s.cin, mid, 1).groups(c.group)));
   depthwise_ = register_module(
       "depthwise",
-      ConvBnRelu(ConvBnReluOptions(mid, mid, c.kernel).stride(s.stride).padding(padding).groups(mid)));
+      ConvBn(ConvBnOptions(mid, mid, c.kernel).stride(s.stride).padding(padding).groups(mid)));
   project_ = register_module(
-      "project", ConvBnRelu(ConvBnReluOptions(mid, s.cout, 1).groups(c.group).relu(false)));
+      "project", ConvBn(ConvBnOptions(mid, s.cout, 1).groups(c.group).relu(ConvBnOptions::Relu::None)));
 }
 
 torch::Tensor FbnetConvBlockImpl::forward(const torch::Tensor& x) {
@@ -79,7 +84,7 @@ void FbnetConvBlockImpl::pretty_print(std::ostream& stream) const {
 
 FbnetSkipImpl::FbnetSkipImpl(const FbnetLayerShape& s) {
   if (s.stride != 1 || s.cin != s.cout) {
-    conv_ = register_module("conv", ConvBnRelu(ConvBnReluOptions(s.cin, s.cout, 1).stride(s.stride)));
+    conv_ = register_module("conv", ConvBn(ConvBnOptions(s.cin, s.cout, 1).stride(s.stride)));
   }
 }
 
@@ -97,23 +102,6 @@ torch::nn::AnyModule make_fbnet_candidate(int op, const FbnetLayerShape& shape) 
   return torch::nn::AnyModule(FbnetConvBlock(shape, c));
 }
 
-ReluConvBnImpl::ReluConvBnImpl(const ReluConvBnOptions& o) : options_(o) {
-  conv_ = register_module(
-      "conv", conv(o.in_channels(), o.out_channels(), o.kernel_size(), o.stride(), o.padding(), 1));
-  bn_ = register_module("bn", torch::nn::BatchNorm2d(o.out_channels()));
-}
-
-torch::Tensor ReluConvBnImpl::forward(const torch::Tensor& x) {
-  return bn_->forward(conv_->forward(torch::relu(x)));
-}
-
-void ReluConvBnImpl::pretty_print(std::ostream& stream) const {
-  const auto& o = options_;
-  stream << "hwnas::ReluConvBn(" << o.in_channels() << ", " << o.out_channels()
-         << ", kernel_size=" << o.kernel_size() << ", stride=" << o.stride()
-         << ", padding=" << o.padding() << ")";
-}
-
 Nb201AvgPoolImpl::Nb201AvgPoolImpl() {
   pool_ = register_module(
       "pool",
@@ -124,8 +112,8 @@ torch::nn::AnyModule make_nb201_op(int op, int channels) {
   switch (op) {
     case kNone: return torch::nn::AnyModule(Nb201Zero());
     case kSkipConnect: return torch::nn::AnyModule(Nb201Identity());
-    case kNorConv1x1: return torch::nn::AnyModule(ReluConvBn(ReluConvBnOptions(channels, channels, 1)));
-    case kNorConv3x3: return torch::nn::AnyModule(ReluConvBn(ReluConvBnOptions(channels, channels, 3).padding(1)));
+    case kNorConv1x1: return torch::nn::AnyModule(ConvBn(ConvBnOptions(channels, channels, 1).relu(ConvBnOptions::Relu::Before)));
+    case kNorConv3x3: return torch::nn::AnyModule(ConvBn(ConvBnOptions(channels, channels, 3).padding(1).relu(ConvBnOptions::Relu::Before)));
     default: return torch::nn::AnyModule(Nb201AvgPool());
   }
 }
@@ -137,8 +125,8 @@ BnReluImpl::BnReluImpl(int channels) {
 torch::Tensor BnReluImpl::forward(const torch::Tensor& x) { return torch::relu(bn_->forward(x)); }
 
 Nb201ReductionImpl::Nb201ReductionImpl(int cin, int cout) : cin_(cin), cout_(cout) {
-  conv_a_ = register_module("conv_a", ReluConvBn(ReluConvBnOptions(cin, cout, 3).stride(2).padding(1)));
-  conv_b_ = register_module("conv_b", ReluConvBn(ReluConvBnOptions(cout, cout, 3).padding(1)));
+  conv_a_ = register_module("conv_a", ConvBn(ConvBnOptions(cin, cout, 3).stride(2).padding(1).relu(ConvBnOptions::Relu::Before)));
+  conv_b_ = register_module("conv_b", ConvBn(ConvBnOptions(cout, cout, 3).padding(1).relu(ConvBnOptions::Relu::Before)));
   shortcut_pool_ = register_module("shortcut_pool",
                                    torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(2).stride(2)));
   shortcut_conv_ = register_module("shortcut_conv", conv(cin, cout, 1, 1, 0, 1));

@@ -15,8 +15,11 @@
 
 namespace hwnas {
 
-struct ConvBnReluOptions {
-  ConvBnReluOptions(int in_channels, int out_channels, int kernel_size)
+struct ConvBnOptions {
+  // Where the ReLU goes: after the BN (FBNet's ConvNorm and blocks), before the conv (NAS-Bench-201's
+  // ReLU-Conv-BN), or nowhere.
+  enum class Relu { After, Before, None };
+  ConvBnOptions(int in_channels, int out_channels, int kernel_size)
       : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(kernel_size) {}
   TORCH_ARG(int, in_channels);
   TORCH_ARG(int, out_channels);
@@ -24,23 +27,23 @@ struct ConvBnReluOptions {
   TORCH_ARG(int, stride) = 1;
   TORCH_ARG(int, padding) = 0;
   TORCH_ARG(int, groups) = 1;
-  TORCH_ARG(bool, relu) = true;
+  TORCH_ARG(Relu, relu) = Relu::After;
 };
 
-// conv (no bias) + BN (+ ReLU): the FBNet stem and head ("ConvNorm"), the blocks' convolutions,
-// the skip's 1x1 conv.
-class ConvBnReluImpl : public torch::nn::Module {
+// conv (no bias) + BN with a ReLU after, before or not at all: the FBNet stem and head
+// ("ConvNorm"), the blocks' convolutions, the skip's 1x1 conv, NAS-Bench-201's nor_conv_kxk.
+class ConvBnImpl : public torch::nn::Module {
  public:
-  explicit ConvBnReluImpl(const ConvBnReluOptions& options);
+  explicit ConvBnImpl(const ConvBnOptions& options);
   torch::Tensor forward(const torch::Tensor& x);
   void pretty_print(std::ostream& stream) const override;
 
  private:
-  ConvBnReluOptions options_;
+  ConvBnOptions options_;
   torch::nn::Conv2d conv_{nullptr};
   torch::nn::BatchNorm2d bn_{nullptr};
 };
-TORCH_MODULE(ConvBnRelu);
+TORCH_MODULE(ConvBn);
 
 // FBNet ConvBlock(k, e, g): 1x1 group conv Cin->Cin*e + BN + ReLU, channel shuffle when g > 1,
 // k x k depthwise conv (stride s, padding ceil((k - s) / 2)) + BN + ReLU, 1x1 group conv ->Cout
@@ -52,9 +55,9 @@ class FbnetConvBlockImpl : public torch::nn::Module {
   void pretty_print(std::ostream& stream) const override;
 
  private:
-  ConvBnRelu expand_{nullptr};
-  ConvBnRelu depthwise_{nullptr};
-  ConvBnRelu project_{nullptr};
+  ConvBn expand_{nullptr};
+  ConvBn depthwise_{nullptr};
+  ConvBn project_{nullptr};
   FbnetLayerShape shape_;
   FbnetCandidate candidate_;
   bool residual_;
@@ -69,36 +72,14 @@ class FbnetSkipImpl : public torch::nn::Module {
   void pretty_print(std::ostream& stream) const override;
 
  private:
-  ConvBnRelu conv_{nullptr};  // null for the identity
+  ConvBn conv_{nullptr};  // null for the identity
 };
 TORCH_MODULE(FbnetSkip);
 
 torch::nn::AnyModule make_fbnet_candidate(int op, const FbnetLayerShape& shape);
 
-// NAS-Bench-201: ReLU-Conv-BN (nor_conv_kxk), avg_pool_3x3 (count_include_pad=false),
+// NAS-Bench-201: ReLU-Conv-BN (nor_conv_kxk: ConvBn with Relu::Before), avg_pool_3x3 (count_include_pad=false),
 // skip_connect (identity), none (zeros); the residual reduction block between stages.
-struct ReluConvBnOptions {
-  ReluConvBnOptions(int in_channels, int out_channels, int kernel_size)
-      : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(kernel_size) {}
-  TORCH_ARG(int, in_channels);
-  TORCH_ARG(int, out_channels);
-  TORCH_ARG(int, kernel_size);
-  TORCH_ARG(int, stride) = 1;
-  TORCH_ARG(int, padding) = 0;
-};
-
-class ReluConvBnImpl : public torch::nn::Module {
- public:
-  explicit ReluConvBnImpl(const ReluConvBnOptions& options);
-  torch::Tensor forward(const torch::Tensor& x);
-  void pretty_print(std::ostream& stream) const override;
-
- private:
-  ReluConvBnOptions options_;
-  torch::nn::Conv2d conv_{nullptr};
-  torch::nn::BatchNorm2d bn_{nullptr};
-};
-TORCH_MODULE(ReluConvBn);
 
 class Nb201IdentityImpl : public torch::nn::Module {
  public:
@@ -146,8 +127,8 @@ class Nb201ReductionImpl : public torch::nn::Module {
   void pretty_print(std::ostream& stream) const override;
 
  private:
-  ReluConvBn conv_a_{nullptr};
-  ReluConvBn conv_b_{nullptr};
+  ConvBn conv_a_{nullptr};
+  ConvBn conv_b_{nullptr};
   torch::nn::AvgPool2d shortcut_pool_{nullptr};
   torch::nn::Conv2d shortcut_conv_{nullptr};
   int cin_, cout_;

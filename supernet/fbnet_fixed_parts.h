@@ -12,13 +12,13 @@
 namespace hwnas {
 
 // 3x3 conv 3 -> 16 (stride 1, or 2 on ImageNet) + BN + ReLU: key fbnet_stem_key(macro).
-inline ConvBnRelu make_fbnet_stem(const FbnetMacro& m) {
-  return ConvBnRelu(ConvBnReluOptions(3, m.stem_channels, 3).stride(m.stem_stride).padding(1));
+inline ConvBn make_fbnet_stem(const FbnetMacro& m) {
+  return ConvBn(ConvBnOptions(3, m.stem_channels, 3).stride(m.stem_stride).padding(1));
 }
 
 // 1x1 conv 352 -> 1504 (1984 on ImageNet) + BN + ReLU: key fbnet_head_key(macro).
-inline ConvBnRelu make_fbnet_head(const FbnetMacro& m) {
-  return ConvBnRelu(ConvBnReluOptions(m.layers.back().cout, m.head_channels, 1));
+inline ConvBn make_fbnet_head(const FbnetMacro& m) {
+  return ConvBn(ConvBnOptions(m.layers.back().cout, m.head_channels, 1));
 }
 
 // Global average pool to [N, C]: key fbnet_pool_key(macro) (NB201 ends with the same pool).

@@ -110,7 +110,7 @@ void SupernetImpl::build_fbnet() {
 void SupernetImpl::build_nb201() {
   int c = options_.nb201_channels;
   stem_ = torch::nn::AnyModule(
-      register_module("stem", ConvBnRelu(ConvBnReluOptions(3, c, 3).padding(1).relu(false))));
+      register_module("stem", ConvBn(ConvBnOptions(3, c, 3).padding(1).relu(ConvBnOptions::Relu::None))));
   body_ = register_module("body", torch::nn::ModuleList());
   for (int stage = 0; stage < 3; ++stage) {
     if (stage > 0) {
