@@ -188,6 +188,11 @@ SeedsSummary summarise_seeds(const std::vector<SearchResult>& results, int max_q
 }
 
 std::string SeedsSummary::table() const {
+  if (std::all_of(mean.begin(), mean.end(), [](double m) { return std::isnan(m); })) {
+    // A supernet evaluator: the space's optimum is not enumerated, so there is no regret.
+    return "regret: n/a (the evaluator is not enumerable, so the space's optimum is unknown; "
+           "seeds.csv has each seed's best arch)\n";
+  }
   std::string out = "queries   mean regret   std       min       max\n";
   for (size_t i = 0; i < checkpoints.size(); ++i) {
     char line[160];

@@ -9,6 +9,7 @@
 //  - pareto: (hypervolume of the table's true front) - (hypervolume of the run's front so far),
 //    both on objectives normalised to [0, 1] by the table's ideal and nadir points (over archs
 //    with known costs), reference point (1, ..., 1).
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -50,7 +51,8 @@ struct SearchResult {
   double simulated_seconds = 0;
   double wall_seconds = 0;
 
-  double final_regret() const { return regret_by_query.empty() ? 0 : regret_by_query.back(); }
+  // NaN when the run has no regret curve (an evaluator whose optimum is not enumerated).
+  double final_regret() const { return regret_by_query.empty() ? std::nan("") : regret_by_query.back(); }
   // Regret after `queries` queries (the last value when the run stopped earlier).
   double regret_after(int queries) const;
   // One line for terminals.
