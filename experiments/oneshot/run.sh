@@ -7,6 +7,7 @@
 # Every stage resumes or is skipped when done (supernet.json, ranking.md, summary.txt).
 # Run from the repository root after building.
 set -euo pipefail
+source "$(dirname "$0")/../stage.sh"
 bin=build/search out=runs devices=fpga,raspi4
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -19,15 +20,8 @@ while [[ $# -gt 0 ]]; do
 done
 supernet=$out/nb201-spos
 mkdir -p "$out"
-if [[ -f $supernet/supernet.json ]]; then
-  echo "supernet trained ($supernet/supernet.json)"
-elif [[ -f $supernet/checkpoints/last.pt ]]; then
-  echo "resuming the supernet training in $supernet"
-  "$bin/hwnas_search" --resume "$supernet" >> "$out/nb201-spos.out" 2>&1
-else
-  echo "training the supernet -> $supernet"
-  "$bin/hwnas_search" --config configs/nb201-oneshot/spos.yaml --out "$supernet" > "$out/nb201-spos.out" 2>&1
-fi
+stage "" "supernet training" "training the supernet" supernet.json "$supernet" "$out/nb201-spos.out" \
+  "$bin/hwnas_search" -- "$bin/hwnas_search" --config configs/nb201-oneshot/spos.yaml --out "$supernet"
 if [[ -f $supernet/ranking/ranking.md && $(grep -c . "$supernet/ranking/ranking.csv") -gt 200 ]]; then
   echo "ranking graded ($supernet/ranking/ranking.md)"
 else
@@ -38,13 +32,10 @@ fi
 IFS=, read -r -a device_list <<< "$devices"
 for d in "${device_list[@]}"; do
   search=$out/nb201-oneshot-evolution-$d
-  if [[ -f $search/summary.txt ]]; then
-    echo "$d: search done ($search/summary.txt)"
-  else
-    echo "$d: searching the supernet -> $search"
-    "$bin/hwnas_search" --config "configs/nb201-oneshot/evolution_$d.yaml" \
-      --set "evaluator.checkpoint=$supernet" --out "$search" > "$out/nb201-oneshot-evolution-$d.out" 2>&1
-  fi
+  # A sampling search keeps no checkpoint: an interrupted one starts again.
+  stage "$d:" search "searching the supernet" summary.txt "$search" "$out/nb201-oneshot-evolution-$d.out" \
+    "$bin/hwnas_search" -- "$bin/hwnas_search" --config "configs/nb201-oneshot/evolution_$d.yaml" \
+    --set "evaluator.checkpoint=$supernet" --out "$search"
 done
 cat "$supernet/ranking/ranking.md"
 for d in "${device_list[@]}"; do

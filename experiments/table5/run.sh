@@ -13,6 +13,7 @@
 # the shared warm-up ends with the arch.json of one that warmed up inline (--warmup inline).
 # Run from the repository root after building.
 set -euo pipefail
+source "$(dirname "$0")/../stage.sh"
 
 usage() {
   sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
@@ -69,19 +70,12 @@ done
 # device's config as a weights-only run; the device configs differ in their cost term only.
 warmup_stage() {
   local seed=$1 dir=$out/seed-$1
-  local warm=$dir/warmup
   mkdir -p "$dir"
-  if [[ -f $warm/supernet.json ]]; then
-    echo "[seed $seed] warm-up done ($warm/supernet.json)"
-  elif [[ -f $warm/checkpoints/last.pt ]]; then
-    echo "[seed $seed] resuming the warm-up in $warm"
-    "$bin/hwnas_search" --resume "$warm" >> "$dir/warmup.out" 2>&1
-  else
-    echo "[seed $seed] warming up the supernet -> $warm"
+  stage "[seed $seed]" warm-up "warming up the supernet" supernet.json "$dir/warmup" \
+    "$dir/warmup.out" "$bin/hwnas_search" -- \
     "$bin/hwnas_search" --config "$search_dir/${device_list[0]}.yaml" --set "seed=$seed" \
-      ${search_sets[@]+"${search_sets[@]}"} --set strategy.type=warmup \
-      --set strategy.paths=proxylessnas --out "$warm" > "$dir/warmup.out" 2>&1
-  fi
+    ${search_sets[@]+"${search_sets[@]}"} --set strategy.type=warmup \
+    --set strategy.paths=proxylessnas --out "$dir/warmup"
 }
 
 # One device and seed: search (skipped when arch.json exists, resumed from a checkpoint), then
@@ -90,29 +84,16 @@ chain() {
   local device=$1 seed=$2 dir=$out/seed-$2
   local search=$dir/search-$device retrain=$dir/retrain-$device
   mkdir -p "$dir"
-  if [[ -f $search/arch.json ]]; then
-    echo "[seed $seed] $device: search done ($search/arch.json)"
-  elif [[ -f $search/checkpoints/last.pt ]]; then
-    echo "[seed $seed] $device: resuming the search in $search"
-    "$bin/hwnas_search" --resume "$search" >> "$dir/search-$device.out" 2>&1
-  else
-    echo "[seed $seed] $device: searching -> $search"
-    local init=()
-    [[ $warmup == shared ]] && init=(--init-from "$dir/warmup")
+  local init=()
+  [[ $warmup == shared ]] && init=(--init-from "$dir/warmup")
+  stage "[seed $seed] $device:" search searching arch.json "$search" "$dir/search-$device.out" \
+    "$bin/hwnas_search" -- \
     "$bin/hwnas_search" --config "$search_dir/$device.yaml" --set "seed=$seed" \
-      ${search_sets[@]+"${search_sets[@]}"} ${init[@]+"${init[@]}"} --out "$search" \
-      > "$dir/search-$device.out" 2>&1
-  fi
-  if [[ -f $retrain/result.json ]]; then
-    echo "[seed $seed] $device: retraining done ($retrain/result.json)"
-  elif [[ -f $retrain/checkpoints/last.pt ]]; then
-    echo "[seed $seed] $device: resuming the retraining in $retrain"
-    "$bin/hwnas_train" --resume "$retrain" >> "$dir/retrain-$device.out" 2>&1
-  else
-    echo "[seed $seed] $device: retraining -> $retrain"
+    ${search_sets[@]+"${search_sets[@]}"} ${init[@]+"${init[@]}"} --out "$search"
+  stage "[seed $seed] $device:" retraining retraining result.json "$retrain" "$dir/retrain-$device.out" \
+    "$bin/hwnas_train" -- \
     "$bin/hwnas_train" --arch "$search/arch.json" --config "$retrain_config" --set "seed=$seed" \
-      ${train_sets[@]+"${train_sets[@]}"} --out "$retrain" > "$dir/retrain-$device.out" 2>&1
-  fi
+    ${train_sets[@]+"${train_sets[@]}"} --out "$retrain"
   echo "[seed $seed] $device: $(tail -n 1 "$dir/retrain-$device.out" 2>/dev/null || true)"
 }
 

@@ -100,9 +100,7 @@ SupernetEvaluator::SupernetEvaluator(SupernetEvaluatorOptions options, const Eva
                      " supernet; this search costs the " + context_.setting + " setting");
   }
   Net& n = *net_;
-  n.device = torch_device(options_.device);
-  apply_threads(options_.threads);
-  keep_freed_memory();
+  n.device = start_torch(options_.device, options_.threads, trained.run.seed).device;
   const SupernetData data = load_supernet_data(trained);
   n.net = make_run_supernet(trained, data.train.num_classes);
   n.net->to(n.device);

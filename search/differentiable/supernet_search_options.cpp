@@ -89,10 +89,10 @@ SupernetSearchOptions SupernetSearchOptions::read(const Config& config) {
   o.algorithm = registry.create(type, strategy);
   root.child("train").validate([&] {
     const int w = o.train.warmup_epochs, e = o.train.epochs;
-    if (type == "warmup" && (w < 1 || w >= e)) {
-      throw InvalidOption("warmup_epochs", "must be in 1..epochs-1 (" + std::to_string(e - 1) +
-                                               ") for a warm-up run: the epochs it trains, of the "
-                                               "search that continues it");
+    const int trains = o.algorithm->epochs_to_train(e, w);
+    if (trains < 1 || trains > e) {
+      throw InvalidOption("warmup_epochs", "must be in 1..epochs (" + std::to_string(e) + ") for a " +
+                                               type + " run: the epochs it trains");
     }
     if (o.algorithm->searches_architecture() && w >= e) {
       throw InvalidOption("warmup_epochs", "must be in 0..epochs-1 (" + std::to_string(e - 1) +

@@ -19,7 +19,7 @@ struct TrainLoopOptions {
   int eval_batches = 0;       // test batches per evaluation (0 = the whole test set)
   int log_every = 50;         // progress line every N steps
   int stop_after_epochs = 0;  // > 0: stop (resumable) once this many epochs are done this call
-  // channels_last: NHWC weights and images (oneDNN's fast layout on CPUs, 1.4-1.8x a step here);
+  // channels_last: NHWC weights and images (oneDNN's fast layout on CPUs, 1.5-1.8x a step here);
   // contiguous: NCHW. The same values, another floating-point order.
   std::string memory_format = "channels_last";
 

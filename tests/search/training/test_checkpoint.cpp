@@ -40,9 +40,8 @@ TEST(Checkpoint, ModuleOptimizerAndNumbersComeBackExactly) {
   EXPECT_TRUE(torch::equal(a->bias, b->bias));
   // The same next step from both: the momentum buffers came back too.
   const auto x = torch::randn({5, 4});
-  for (auto* pair : {&sgd, &sgd_b}) {
-    pair->zero_grad();
-  }
+  sgd.zero_grad();
+  sgd_b.zero_grad();
   a->forward(x).sum().backward();
   b->forward(x).sum().backward();
   sgd.step();
