@@ -1,6 +1,7 @@
 #include "core/cli_args.h"
 
 #include <iostream>
+#include <new>
 
 #include "core/error.h"
 #include "core/logging.h"
@@ -92,17 +93,33 @@ std::string CliArgs::usage() const {
   return out;
 }
 
+// One line, bounded: LibTorch's errors append a multi-line C++ backtrace to what(), and a message
+// that echoes a 50 MB input must not become a 50 MB line.
+std::string one_line_message(const std::string& message) {
+  constexpr size_t kMaxLength = 1000;
+  std::string line = message.substr(0, message.find('\n'));
+  if (line.size() > kMaxLength) {
+    line = line.substr(0, kMaxLength) + "... (" + std::to_string(line.size() - kMaxLength) +
+           " more characters)";
+  }
+  return line;
+}
+
 int run_main(const std::string& program, int argc, char** argv,
              int (*run)(int argc, const char* const* argv)) {
   const auto print = [&](const std::string& message) {
     const std::string prefix = program + ": ";
-    std::cerr << (message.rfind(prefix, 0) == 0 ? "" : prefix) << message << "\n";
+    const std::string line = one_line_message(message);
+    std::cerr << (line.rfind(prefix, 0) == 0 ? "" : prefix) << line << "\n";
   };
   try {
     return run(argc, argv);
   } catch (const InputError& e) {
     print(e.what());
     return 2;
+  } catch (const std::bad_alloc&) {
+    print("out of memory (a batch size, sample count or table too large for this machine?)");
+    return 1;
   } catch (const std::exception& e) {
     print(e.what());
     return 1;

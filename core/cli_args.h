@@ -42,7 +42,9 @@ class CliArgs {
 };
 
 // The executables' main: runs `run`; a hwnas::InputError becomes one line "<program>: message"
-// on stderr and exit status 2, any other error one line and exit status 1 (the CLI contract).
+// on stderr and exit status 2, any other error one line and exit status 1 (the contract in
+// core/error.h). Only the message's first line is printed, at most 1,000 characters.
+std::string one_line_message(const std::string& message);
 int run_main(const std::string& program, int argc, char** argv,
              int (*run)(int argc, const char* const* argv));
 

@@ -1,6 +1,13 @@
 #pragma once
 // One error hierarchy for the whole project: executables catch hwnas::Error, log its one-line
 // message and exit non-zero; library code never exits or prints.
+//
+// Exit status contract (run_main, README "Exit status"):
+//   2  the user's input is wrong: a command-line argument, a config key or value, or a file the
+//      run reads (tables, LUTs, arch.json, checkpoints, plug-ins, images): missing, unreadable,
+//      malformed or corrupt. InputError and everything derived from it.
+//   1  the environment failed: a file cannot be written (disk full, permissions), the run folder
+//      is held by another run, memory ran out, or an internal error. IoError and the rest.
 #include <stdexcept>
 #include <string>
 
@@ -24,7 +31,14 @@ class ConfigError : public InputError {
 };
 
 // A data file is missing, truncated or holds invalid values (names the file and the place).
-class DataError : public Error {
+class DataError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
+// Writing failed or the machine refused (disk full, permissions, a locked run folder): names the
+// file and says what survived and how to continue. Exit status 1.
+class IoError : public Error {
  public:
   using Error::Error;
 };

@@ -34,7 +34,7 @@ std::string read_text_file(const std::string& path) {
 void write_text_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (out) out << text;
-  if (!out) throw DataError("cannot write '" + path + "': " + std::strerror(errno));
+  if (!out) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {
@@ -42,7 +42,7 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   write_text_file(temp, text);
   std::error_code error;
   std::filesystem::rename(temp, path, error);
-  if (error) throw DataError("cannot replace '" + path + "' by '" + temp + "': " + error.message());
+  if (error) throw IoError("cannot replace '" + path + "' by '" + temp + "': " + error.message());
 }
 
 }  // namespace hwnas

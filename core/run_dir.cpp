@@ -13,7 +13,7 @@ namespace hwnas {
 void open_run_dir(const std::string& dir, const std::string& resolved_config) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
-  if (error) throw DataError("cannot create the run folder '" + dir + "': " + error.message());
+  if (error) throw IoError("cannot create the run folder '" + dir + "': " + error.message());
   write_text_file(dir + "/config.resolved.yaml", resolved_config);
   auto file_sink =
       std::make_shared<spdlog::sinks::basic_file_sink_mt>(dir + "/log.txt", /*truncate=*/false);

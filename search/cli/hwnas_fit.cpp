@@ -115,7 +115,7 @@ int run(int argc, const char* const* argv) {
   const std::string out_dir = args.value("out", "runs/fitted");
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
-  if (ec) throw hwnas::DataError("cannot create --out folder '" + out_dir + "': " + ec.message());
+  if (ec) throw hwnas::IoError("cannot create --out folder '" + out_dir + "': " + ec.message());
 
   std::vector<hwnas::FittedFbnetTable> fits;
   for (const auto& device : devices) {
