@@ -1,6 +1,7 @@
 #include "core/cli_args.h"
 
 #include <iostream>
+#include <limits>
 #include <new>
 
 #include "core/error.h"
@@ -68,12 +69,15 @@ std::string CliArgs::value(const std::string& name, const std::string& fallback)
   return it == values_.end() ? fallback : it->second.back();
 }
 
-int CliArgs::int_value(const std::string& name, int fallback, int minimum) const {
+int CliArgs::int_value(const std::string& name, int fallback, int minimum, int maximum) const {
   if (!has(name)) return fallback;
   int parsed = 0;
-  if (!parse_int(value(name), parsed) || parsed < minimum) {
-    throw InputError(program_ + ": --" + name + " '" + value(name) + "' is not an integer >= " +
-                     std::to_string(minimum));
+  if (!parse_int(value(name), parsed) || parsed < minimum || parsed > maximum) {
+    throw InputError(program_ + ": --" + name + " '" + one_line_message(value(name)).substr(0, 200) +
+                     "' is not an integer " +
+                     (maximum == std::numeric_limits<int>::max()
+                          ? ">= " + std::to_string(minimum)
+                          : "in " + std::to_string(minimum) + ".." + std::to_string(maximum)));
   }
   return parsed;
 }

@@ -2,6 +2,7 @@
 // The small command-line parser shared by the executables: --name value, --name=value and
 // boolean --flag; an unknown or incomplete option is an InputError naming it and listing the
 // known ones.
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,9 +28,10 @@ class CliArgs {
   // Last value given (an option may repeat; values() returns all of them).
   std::string value(const std::string& name, const std::string& fallback = "") const;
   std::vector<std::string> values(const std::string& name) const;
-  // The option as a whole integer >= `minimum` (`fallback` when absent); InputError naming the
-  // program, the option and the text otherwise.
-  int int_value(const std::string& name, int fallback, int minimum) const;
+  // The option as a whole integer in minimum..maximum (`fallback` when absent); InputError naming
+  // the program, the option and the text otherwise.
+  int int_value(const std::string& name, int fallback, int minimum,
+                int maximum = std::numeric_limits<int>::max()) const;
   std::string usage() const;
 
  private:

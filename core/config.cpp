@@ -2,10 +2,15 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <deque>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "core/strings.h"
@@ -29,14 +34,113 @@ std::string place(const YAML::Mark& mark) {
   return std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
 
+// A value echoed in a message is cut: a 50 MB name must not become a 50 MB error line.
+std::string bounded(std::string text) {
+  constexpr size_t kMaxEcho = 200;
+  if (text.size() > kMaxEcho) {
+    text = text.substr(0, kMaxEcho) + "... (" + std::to_string(text.size()) + " characters)";
+  }
+  return text;
+}
+
 std::string node_text(const YAML::Node& node) {
   if (!node.IsDefined() || node.IsNull()) return "null";
-  if (node.IsScalar()) return node.Scalar();
+  if (node.IsScalar()) return node.Scalar().empty() ? "''" : bounded(node.Scalar());
   YAML::Node copy = YAML::Clone(node);  // one line in messages
   copy.SetStyle(YAML::EmitterStyle::Flow);
   YAML::Emitter out;
   out << copy;
-  return out.c_str();
+  return bounded(out.c_str());
+}
+
+// Configs are small hand-written files; anything bigger is a wrong path (or /dev/zero).
+constexpr long long kMaxConfigBytes = 1 << 20;
+// yaml-cpp recurses per nesting level; a config never needs more than a handful.
+constexpr int kMaxDepth = 32;
+
+// Reads `path` only when it is a regular file of sane size: a FIFO would block forever, a device
+// never ends, a directory reads as empty.
+std::string read_config_text(const std::string& path) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) {
+    throw ConfigError("config file '" + bounded(path) + "' cannot be read: " + std::strerror(errno));
+  }
+  if (S_ISDIR(info.st_mode)) {
+    throw ConfigError("config file '" + bounded(path) + "' is a directory, expected a YAML file");
+  }
+  if (!S_ISREG(info.st_mode)) {
+    throw ConfigError("config file '" + bounded(path) +
+                      "' is not a regular file (a pipe or device?), expected a YAML file");
+  }
+  if (info.st_size > kMaxConfigBytes) {
+    throw ConfigError("config file '" + bounded(path) + "' has " + std::to_string(info.st_size) +
+                      " bytes; a config is at most " + std::to_string(kMaxConfigBytes) +
+                      " (is this the right file?)");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError("config file '" + bounded(path) + "' cannot be read (unreadable)");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Flow nesting ([ and {) deeper than kMaxDepth, checked on the text before yaml-cpp recurses into
+// it (1,000 levels ended in its "bad file").
+void check_nesting(const std::string& text, const std::string& source_name) {
+  int depth = 0;
+  int line = 1;
+  size_t line_start = 0;
+  bool in_quote = false;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+      in_quote = false;
+      continue;
+    }
+    if (in_quote) {
+      if (c == quote) in_quote = false;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      in_quote = true;
+      quote = c;
+    } else if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) {
+        throw ConfigError(source_name + ":" + std::to_string(line) + ":" +
+                          std::to_string(i - line_start + 1) + ": nested deeper than " +
+                          std::to_string(kMaxDepth) + " levels; a config needs a few");
+      }
+    } else if (c == ']' || c == '}') {
+      depth = std::max(0, depth - 1);
+    }
+  }
+}
+
+// The first key given twice in one map, anywhere in the tree: yaml-cpp keeps the first silently,
+// so `echo 'seed: 7' >> x.yaml` would run with the old seed.
+void check_duplicate_keys(const YAML::Node& node, const std::string& path,
+                          const std::string& source_name) {
+  if (node.IsSequence()) {
+    for (const auto& item : node) check_duplicate_keys(item, path, source_name);
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::map<std::string, YAML::Mark> seen;
+  for (const auto& entry : node) {
+    const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : node_text(entry.first);
+    const auto [first, inserted] = seen.emplace(key, entry.first.Mark());
+    if (!inserted) {
+      throw ConfigError("duplicate key '" + bounded(join_path(path, key)) + "' (" + source_name +
+                        ":" + place(entry.first.Mark()) + "); first given at " + source_name +
+                        ":" + place(first->second) + "; give each key once");
+    }
+    check_duplicate_keys(entry.second, join_path(path, key), source_name);
+  }
 }
 
 // Numbers are written in the shortest form that reads back to the same double.
@@ -56,10 +160,12 @@ struct Config::State {
   // The --set that gave `path` (or a map above it), if any.
   const std::string* override_for(const std::string& path) const {
     const std::string* found = nullptr;
+    const std::string* below = nullptr;  // a map the --set created under `path`
     for (const auto& [p, text] : overrides) {
       if (path == p || path.rfind(p + ".", 0) == 0) found = &text;
+      if (p.rfind(path + ".", 0) == 0) below = &text;
     }
-    return found;
+    return found ? found : below;
   }
 };
 
@@ -76,11 +182,7 @@ std::pair<std::string, std::string> split_override(const std::string& text) {
 }
 
 Config Config::load(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError("config file '" + path + "' cannot be read (missing or unreadable)");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path, overrides);
+  return parse(read_config_text(path), path, overrides);
 }
 
 Config Config::parse(const std::string& text, const std::string& source_name,
@@ -89,11 +191,19 @@ Config Config::parse(const std::string& text, const std::string& source_name,
   config.state_ = std::make_shared<State>();
   State& state = *config.state_;
   state.source = source_name;
+  check_nesting(text, source_name);
+  std::vector<YAML::Node> documents;
   try {
-    state.root = YAML::Load(text);
+    documents = YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(source_name + ":" + place(e.mark) + ": YAML syntax error: " + e.msg);
   }
+  if (documents.size() > 1) {
+    throw ConfigError(source_name + ":" + place(documents[1].Mark()) +
+                      ": a second YAML document (after '---'); a config is one document");
+  }
+  if (!documents.empty()) state.root = documents.front();
+  check_duplicate_keys(state.root, "", source_name);
   if (state.root.IsNull() || !state.root.IsDefined()) state.root = YAML::Node(YAML::NodeType::Map);
   if (!state.root.IsMap()) {
     throw ConfigError(source_name + ": expected a map of keys at the top level, got '" +
@@ -135,7 +245,7 @@ void Config::check_unknown_keys() const {
       const std::string full = join_path(s.path, key);
       const std::string* set = state_->override_for(full);
       const std::string where = set ? *set : state_->source + ":" + place(entry.first.Mark());
-      throw ConfigError("unknown key '" + key + "' " +
+      throw ConfigError("unknown key '" + bounded(key) + "' " +
                         (s.path.empty() ? "at top level" : "in " + s.path) + " (" + where +
                         "); known: " + (s.known.empty() ? "(none)" : join(s.known, ", ")));
     }

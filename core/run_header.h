@@ -5,7 +5,7 @@
 //   name: search       # run folder <output.dir>/<name>/ (a folder name, no '/')
 //   seed: 0            # >= 0
 //   device: cpu        # cpu | cuda    (runs that train networks)
-//   threads: 0         # >= 0, LibTorch intra-op threads, 0 = every core (runs that train)
+//   threads: 0         # 0..4x the cores, LibTorch intra-op threads, 0 = every core (runs that train)
 //   output: {dir: runs}
 //
 // The tables (data_dir, cost_tables) have their own reader, CostTablesOptions.
@@ -28,5 +28,14 @@ struct RunHeader {
   static RunHeader read(const ConfigSection& root, const RunHeader& defaults, Keys keys);
   std::string run_dir() const { return output_dir + "/" + name; }
 };
+
+// Thread counts beyond 4x this machine's cores only oversubscribe it (a typo like 1000000 would
+// spawn threads until the machine stalls).
+int max_threads();
+// InvalidOption("threads", ...) unless 0 <= threads <= max_threads().
+void check_thread_count(int threads);
+// InvalidOption("name", ...) unless `name` is one plain folder name: not empty, not "." or "..",
+// no '/' or control characters, at most 200 characters.
+void check_run_name(const std::string& name);
 
 }  // namespace hwnas

@@ -18,10 +18,12 @@
 #include "core/csv.h"
 #include "core/error.h"
 #include "core/paths.h"
+#include "core/run_header.h"
 #include "core/strings.h"
 #include "costmodels/cost_library.h"
 #include "costmodels/stats.h"
 #include "search/differentiable/supernet_evaluator.h"
+#include "search/training/training_options.h"
 
 namespace {
 
@@ -65,8 +67,8 @@ int run(int argc, const char* const* argv) {
   options.checkpoint = args.value("supernet");
   options.images = args.int_value("images", static_cast<int>(options.images), /*minimum=*/0);
   options.bn_batches = args.int_value("bn-batches", options.bn_batches, /*minimum=*/0);
-  options.batch_size = args.int_value("batch", options.batch_size, /*minimum=*/1);
-  options.threads = args.int_value("threads", options.threads, /*minimum=*/0);
+  options.batch_size = args.int_value("batch", options.batch_size, /*minimum=*/1, hwnas::kMaxBatchSize);
+  options.threads = args.int_value("threads", options.threads, /*minimum=*/0, hwnas::max_threads());
   options.validate();
   const std::string out = args.value("out", options.checkpoint + "/ranking");
 

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/run_dir.h"
+#include "core/run_header.h"
 #include "core/strings.h"
 #include "costmodels/arch_report.h"
 #include "costmodels/cost_library.h"
@@ -23,7 +24,7 @@ namespace {
 // Explicit flags over `base` (the defaults, or the settings a LUT was measured with).
 hwnas::MeasureOptions measure_options(const hwnas::CliArgs& args, hwnas::MeasureOptions base) {
   base.device = args.value("device", base.device);
-  base.threads = args.int_value("threads", base.threads, /*minimum=*/0);
+  base.threads = args.int_value("threads", base.threads, /*minimum=*/0, hwnas::max_threads());
   base.batch_size = args.int_value("batch", base.batch_size, /*minimum=*/0);
   base.warmup = args.int_value("warmup", base.warmup, /*minimum=*/0);
   base.repetitions = args.int_value("reps", base.repetitions, /*minimum=*/0);

@@ -50,6 +50,15 @@ std::string list_strategies() {
   return out;
 }
 
+// --check: the config is read and validated and the tables it names are loaded; nothing runs and
+// no run folder is written.
+template <typename LoadTables>
+int report_checked(const hwnas::Config& config, LoadTables load_tables) {
+  load_tables();
+  std::cout << config.source() << ": ok\n";
+  return 0;
+}
+
 // A supernet search: one training run, resumable from its last checkpoint.
 int run_supernet(const hwnas::Config& config, const hwnas::CliArgs& args, const std::string& resume_dir) {
   const auto options = hwnas::SupernetSearchOptions::read(config);
@@ -58,6 +67,7 @@ int run_supernet(const hwnas::Config& config, const hwnas::CliArgs& args, const 
     throw hwnas::InputError("hwnas_search: --seeds is for sampling strategies; run supernet "
                             "searches one seed at a time (--set seed=N)");
   }
+  if (args.has("check")) return report_checked(config, [&] { options.tables.load(); });
   const std::string dir = !resume_dir.empty() ? resume_dir : args.value("out", options.run.run_dir());
   hwnas::open_run_dir(dir, config.resolved_yaml());
   spdlog::info("hwnas_search {} -> {}", resume_dir.empty() ? "--config " + args.value("config")
@@ -89,6 +99,7 @@ int run(int argc, const char* const* argv) {
        {"resume", true, "continue the supernet search in this run folder from its last checkpoint"},
        {"init-from", true, "start the supernet search from this run's checkpoint (a shared "
                            "warm-up: strategy.type warmup); = --set init.from=DIR"},
+       {"check", false, "validate the config and load its tables, then stop (runs nothing)"},
        {"list", false, "list the registered strategies"},
        {"log-level", true, "debug, info (default), warn, error"}});
   if (!args.parse_and_start(argc, argv, /*default_log_level=*/"info")) return 0;  // --help
@@ -119,6 +130,7 @@ int run(int argc, const char* const* argv) {
   if (hwnas::is_supernet_strategy(type)) return run_supernet(config, args, "");
   hwnas::register_supernet_evaluator();
   const hwnas::SearchRun search = hwnas::SearchRun::from_config(config);
+  if (args.has("check")) return report_checked(config, [] {});  // from_config loaded the tables
 
   const std::string dir = args.value("out", search.options().run.run_dir());
   std::filesystem::remove(dir + "/log.txt");  // a fresh tabular run starts a fresh log

@@ -75,6 +75,12 @@ at::Tensor CostLoss::loss(const at::Tensor& ce, const at::Tensor& expected) cons
   at::Tensor loss;
   // Both log forms raise a log to a fractional power: they need costs above 1 (ms or mJ).
   const auto require_log_positive = [&](double value, const std::string& what) {
+    if (!std::isfinite(value)) {
+      // Not the form's fault: the alphas (or weights) left the finite range before this step.
+      throw InputError(what + " is " + format_double(value) +
+                       ": the search diverged (architecture parameters no longer finite); lower "
+                       "strategy.arch_lr or train.lr");
+    }
     if (!(value > 1.0)) {
       throw InputError("cost.form " + o.form + " takes the log of " + what + ", which must be > 1 (it is " +
                        format_double(value) + "); use form add_linear for such small costs");

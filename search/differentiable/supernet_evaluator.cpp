@@ -11,6 +11,8 @@
 #include <numeric>
 
 #include "core/config.h"
+#include "core/run_header.h"
+#include "search/training/training_options.h"
 #include "core/error.h"
 #include "core/strings.h"
 #include "costmodels/cost_library.h"
@@ -37,8 +39,10 @@ void SupernetEvaluatorOptions::validate() const {
   if (checkpoint.empty()) throw InvalidOption("checkpoint", "must name a supernet run folder");
   if (images < 0) throw InvalidOption("images", "must be >= 0 (0 = the whole split)");
   if (bn_batches < 0) throw InvalidOption("bn_batches", "must be >= 0 (0 = keep the running statistics)");
-  if (batch_size < 1) throw InvalidOption("batch_size", "must be >= 1");
-  if (threads < 0) throw InvalidOption("threads", "must be >= 0 (0 = every core)");
+  if (batch_size < 1 || batch_size > kMaxBatchSize) {
+    throw InvalidOption("batch_size", "must be in 1.." + std::to_string(kMaxBatchSize));
+  }
+  check_thread_count(threads);
 }
 
 // The supernet, its fixed batches and the cache. Every member is used under `mutex`.

@@ -24,7 +24,9 @@ TrainLoopOptions TrainLoopOptions::read(const ConfigSection& s, const TrainLoopO
 
 void TrainLoopOptions::validate() const {
   if (epochs < 1) throw InvalidOption("epochs", "must be >= 1");
-  if (batch_size < 1) throw InvalidOption("batch_size", "must be >= 1");
+  if (batch_size < 1 || batch_size > kMaxBatchSize) {
+    throw InvalidOption("batch_size", "must be in 1.." + std::to_string(kMaxBatchSize));
+  }
   if (!(lr > 0)) throw InvalidOption("lr", "must be > 0");
   if (momentum < 0 || momentum >= 1) throw InvalidOption("momentum", "must be in [0, 1)");
   if (weight_decay < 0) throw InvalidOption("weight_decay", "must be >= 0");

@@ -7,6 +7,10 @@ namespace hwnas {
 
 class ConfigSection;
 
+// A bound far above any useful batch of 32x32 images (ImageNet-scale searches use 1-4 K) that
+// keeps a typo like 1000000 from ending in an allocator failure.
+constexpr int kMaxBatchSize = 65536;
+
 struct TrainLoopOptions {
   int epochs = 300;
   int batch_size = 128;

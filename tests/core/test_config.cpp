@@ -2,9 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include "support/error_of.h"
+#include <sys/stat.h>
 
+#include <fstream>
 #include <functional>
+
+#include "core/cli_args.h"
+#include "core/run_header.h"
+#include "support/error_of.h"
+#include "support/temp_dir.h"
 
 namespace hwnas {
 namespace {
@@ -153,9 +159,86 @@ TEST(Config, ListsAndBooleans) {
 TEST(Config, SyntaxErrorsAndMissingFiles) {
   EXPECT_EQ(error_of([] { Config::parse("a: [1, 2\n", "x.yaml"); }).rfind("x.yaml:", 0), 0u);
   EXPECT_EQ(error_of([] { Config::load("/nonexistent/x.yaml"); }),
-            "config file '/nonexistent/x.yaml' cannot be read (missing or unreadable)");
+            "config file '/nonexistent/x.yaml' cannot be read: No such file or directory");
   EXPECT_EQ(error_of([] { Config::parse("- a\n- b\n", "x.yaml"); }),
             "x.yaml: expected a map of keys at the top level, got '[a, b]'");
+}
+
+// Audit reproducers: each was accepted silently or failed with a misleading message.
+TEST(Config, DuplicateKeysAreErrorsWithBothPlaces) {
+  EXPECT_EQ(error_of([] { Config::parse("seed: 0\nname: a\nseed: 7\n", "q.yaml"); }),
+            "duplicate key 'seed' (q.yaml:3:1); first given at q.yaml:1:1; give each key once");
+  EXPECT_EQ(error_of([] { Config::parse("strategy:\n  type: random\n  type: evolution\n", "q.yaml"); }),
+            "duplicate key 'strategy.type' (q.yaml:3:3); first given at q.yaml:2:3; give each key once");
+}
+
+TEST(Config, ASecondDocumentIsAnError) {
+  EXPECT_EQ(error_of([] { Config::parse("seed: 0\n---\nseed: 7\n", "q.yaml"); }),
+            "q.yaml:3:1: a second YAML document (after '---'); a config is one document");
+  EXPECT_EQ(error_of([] { Config::parse("---\nseed: 0\n", "q.yaml"); }), "(no error)");
+}
+
+TEST(Config, DeepNestingIsNamedBeforeTheParserRecurses) {
+  const std::string deep = "a: " + std::string(1000, '[') + std::string(1000, ']') + "\n";
+  EXPECT_EQ(error_of([&] { Config::parse(deep, "q.yaml"); }),
+            "q.yaml:1:36: nested deeper than 32 levels; a config needs a few");
+  EXPECT_EQ(error_of([] { Config::parse("a: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['  # [[[[\n", "q.yaml"); }),
+            "(no error)");
+}
+
+TEST(Config, OnlyRegularFilesOfSaneSizeAreRead) {
+  const testing::TempDir dir("config_files");
+  EXPECT_EQ(error_of([&] { Config::load(dir.path()); }),
+            "config file '" + dir.path() + "' is a directory, expected a YAML file");
+  const std::string fifo = dir.path() + "/fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(error_of([&] { Config::load(fifo); }),  // would block forever in open()
+            "config file '" + fifo + "' is not a regular file (a pipe or device?), expected a YAML file");
+  EXPECT_EQ(error_of([] { Config::load("/dev/zero"); }),
+            "config file '/dev/zero' is not a regular file (a pipe or device?), expected a YAML file");
+  const std::string big = dir.path() + "/big.yaml";
+  std::ofstream(big) << "a: '" << std::string(2 << 20, 'x') << "'\n";
+  EXPECT_NE(error_of([&] { Config::load(big); }).find("a config is at most 1048576"), std::string::npos);
+}
+
+TEST(Config, EchoedValuesAreBounded) {
+  const Config config = Config::parse("name: " + std::string(50000, 'n') + "\n", "q.yaml");
+  const std::string message = error_of([&] { config.root().get_int("name", 0); });
+  EXPECT_LT(message.size(), 400u) << message.substr(0, 400);
+  EXPECT_NE(message.find("... (50000 characters)"), std::string::npos);
+}
+
+TEST(Config, ASetBelowAnUnknownKeyIsPlacedAtTheSet) {
+  const Config config = Config::parse("seed: 0\n", "q.yaml", {"a.b.c=1"});
+  config.root().get_int("seed", 0);
+  EXPECT_EQ(error_of([&] { config.check_unknown_keys(); }),
+            "unknown key 'a' at top level (--set a.b.c=1); known: seed");
+}
+
+TEST(RunHeader, NamesSeedsAndThreadsAreCheckedByTheOneReader) {
+  const auto read = [](const std::string& text) {
+    return error_of([&] {
+      RunHeader::read(Config::parse(text, "q.yaml").root(), RunHeader{"run"}, RunHeader::Keys::WithTorch);
+    });
+  };
+  const std::string name_rule =
+      "must be one folder name (not empty, '.' or '..'; no '/' or control characters; at most 200 "
+      "characters)";
+  EXPECT_EQ(read("name: ..\n"), "bad value name = .. (q.yaml:1:7): " + name_rule);
+  EXPECT_EQ(read("name: .\n"), "bad value name = . (q.yaml:1:7): " + name_rule);
+  EXPECT_EQ(read("name: ''\n"), "bad value name = '' (q.yaml:1:7): " + name_rule);
+  EXPECT_EQ(read("name: a/b\n"), "bad value name = a/b (q.yaml:1:7): " + name_rule);
+  EXPECT_EQ(read("seed: -1\n"), "bad value seed = -1 (q.yaml:1:7): must be >= 0");
+  EXPECT_EQ(read("threads: 1000000\n"),
+            "bad value threads = 1000000 (q.yaml:1:10): must be in 0.." + std::to_string(max_threads()) +
+                " (0 = every core; at most 4x this machine's cores)");
+  EXPECT_EQ(read("name: ok\nthreads: 2\n"), "(no error)");
+}
+
+TEST(RunMain, PrintsOneBoundedLine) {
+  EXPECT_EQ(one_line_message("first\n frame #0\n frame #1"), "first");
+  const std::string line = one_line_message(std::string(5000, 'x'));
+  EXPECT_EQ(line, std::string(1000, 'x') + "... (4000 more characters)");
 }
 
 }  // namespace
