@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <fstream>
 
 #include "core/error.h"
@@ -23,7 +24,16 @@ constexpr std::array<float, 3> kCifar100Std = {0.2673f, 0.2564f, 0.2762f};
 void read_records(const std::string& path, int label_bytes, int label_offset,
                   std::vector<uint8_t>& pixels, std::vector<int64_t>& labels, int64_t limit) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw DataError("cannot open '" + path + "' (CIFAR binary layout expected there)");
+  if (!in) {
+    // data.path is relative to the working directory (as every path a run is given): say where
+    // that put it.
+    const bool relative = !path.empty() && path[0] != '/';
+    throw DataError("cannot open '" + path + "'" +
+                    (relative ? " (= " + std::filesystem::absolute(path).lexically_normal().string() +
+                                    "; a relative data.path resolves against the working directory)"
+                              : "") +
+                    " (CIFAR binary layout expected there)");
+  }
   const int64_t bytes = in.tellg();
   const int64_t record = label_bytes + kPixels;
   if (bytes == 0 || bytes % record != 0) {
