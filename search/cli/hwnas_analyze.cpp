@@ -22,10 +22,11 @@ std::vector<std::string> list_values(const hwnas::CliArgs& args, const std::stri
   return out;
 }
 
-size_t parse_count(const std::string& name, const std::string& text) {
+size_t parse_count(const std::string& name, const std::string& text, size_t maximum) {
   int value = 0;
-  if (!hwnas::parse_int(text, value) || value < 1) {
-    throw hwnas::InputError("--" + name + " '" + text + "': expected a whole number >= 1");
+  if (!hwnas::parse_int(text, value) || value < 1 || static_cast<size_t>(value) > maximum) {
+    throw hwnas::InputError("--" + name + " '" + text + "': expected a whole number in 1.." +
+                            std::to_string(maximum));
   }
   return static_cast<size_t>(value);
 }
@@ -64,7 +65,10 @@ hwnas::AnalysisOptions options_from(const hwnas::CliArgs& args) {
       if (s != "none") o.fbnet_settings.push_back(hwnas::parse_fbnet_setting(s));
     }
   }
-  if (args.has("samples")) o.fbnet_samples = parse_count("samples", args.value("samples"));
+  if (args.has("samples")) {
+    o.fbnet_samples = parse_count("samples", args.value("samples"),
+                                  hwnas::AnalysisOptions::kMaxFbnetSamples);
+  }
   if (args.has("seed")) {
     int seed = 0;
     if (!hwnas::parse_int(args.value("seed"), seed) || seed < 0) {
@@ -124,7 +128,9 @@ int run(int argc, const char* const* argv) {
        {"analysis", true, "complexity, cross, pareto or all (default)"},
        {"fbnet-settings", true,
         "fbnet LUT settings to sample: cifar100,ImageNet (default), cifar10, none"},
-       {"samples", true, "fbnet random architectures per setting (default 10000)"},
+       {"samples", true,
+        "fbnet random architectures per setting, 1.." +
+            std::to_string(hwnas::AnalysisOptions::kMaxFbnetSamples) + " (default 10000)"},
        {"seed", true, "seed of the fbnet sample (default 0)"},
        {"no-help", false, "skip HELP's 5,000-arch fbnet table (23 extra devices)"},
        {"dataset", true,

@@ -41,6 +41,23 @@ std::string correlation_line(const std::string& what, const std::vector<Ranked>&
          hwnas::format_fixed(hwnas::spearman(supernet, table), 3) + " |";
 }
 
+// CliArgs::int_value with an upper bound too: a count past it is a typo or an overflow, and would
+// otherwise end in an allocation failure or a run that never finishes.
+int count_flag(const hwnas::CliArgs& args, const std::string& name, int fallback, int minimum,
+               int maximum, const std::string& why) {
+  if (!args.has(name)) return fallback;
+  int parsed = 0;
+  if (!hwnas::parse_int(args.value(name), parsed) || parsed < minimum || parsed > maximum) {
+    throw hwnas::InputError("--" + name + " '" + args.value(name) + "' is not an integer in " +
+                            std::to_string(minimum) + ".." + std::to_string(maximum) + " (" +
+                            why + ")");
+  }
+  return parsed;
+}
+
+// Batches are whole tensors of images and activations in memory.
+constexpr int kMaxBatch = 4096;
+
 int run(int argc, const char* const* argv) {
   hwnas::CliArgs args(
       "hwnas_evaluate",
@@ -48,24 +65,30 @@ int run(int argc, const char* const* argv) {
       "examples:\n"
       "  hwnas_evaluate --supernet runs/nb201-spos --archs 200 --top 50 --out runs/nb201-spos-ranking",
       {{"supernet", true, "a supernet run folder (hwnas_search, e.g. strategy.type spos) (required)"},
-       {"archs", true, "random NB201 archs to score (default 200)"},
-       {"top", true, "also grade the K archs with the best table accuracy among them (default 50)"},
+       {"archs", true, "random NB201 archs to score, 2..15625 (default 200)"},
+       {"top", true,
+        "also grade the K archs with the best table accuracy among them, 2..--archs (default 50, "
+        "or --archs when fewer)"},
        {"seed", true, "seed of the arch sample (default 0)"},
        {"images", true, "held-out images per arch (default 1000; 0 = the whole split)"},
        {"bn-batches", true, "training batches re-estimating BN per arch (default 4)"},
-       {"batch", true, "batch size (default 250)"},
+       {"batch", true, "batch size, 1.." + std::to_string(kMaxBatch) + " (default 250)"},
        {"threads", true, "LibTorch threads (default 0 = every core)"},
        {"out", true, "folder for ranking.csv and ranking.md (default <supernet>/ranking)"},
        {"log-level", true, "debug, info (default), warn, error"}});
   if (!args.parse_and_start(argc, argv, /*default_log_level=*/"info")) return 0;  // --help
   if (!args.has("supernet")) throw hwnas::InputError("hwnas_evaluate: --supernet is required (see --help)");
-  const int archs = args.int_value("archs", 200, /*minimum=*/2);
-  const int top = args.int_value("top", 50, /*minimum=*/2);
+  const int archs = count_flag(args, "archs", 200, /*minimum=*/2, hwnas::kNb201Archs,
+                               "the NB201 space has " + std::to_string(hwnas::kNb201Archs) +
+                                   " archs");
+  const int top = count_flag(args, "top", std::min(50, archs), /*minimum=*/2, archs,
+                             "at most --archs " + std::to_string(archs));
   hwnas::SupernetEvaluatorOptions options;
   options.checkpoint = args.value("supernet");
   options.images = args.int_value("images", static_cast<int>(options.images), /*minimum=*/0);
   options.bn_batches = args.int_value("bn-batches", options.bn_batches, /*minimum=*/0);
-  options.batch_size = args.int_value("batch", options.batch_size, /*minimum=*/1);
+  options.batch_size = count_flag(args, "batch", options.batch_size, /*minimum=*/1, kMaxBatch,
+                                  "a batch's images and activations are held in memory");
   options.threads = args.int_value("threads", options.threads, /*minimum=*/0);
   options.validate();
   const std::string out = args.value("out", options.checkpoint + "/ranking");

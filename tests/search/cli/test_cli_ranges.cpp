@@ -1,4 +1,4 @@
-// Numeric options of hwnas_fit outside the range where they mean something are
+// Numeric options of hwnas_fit and hwnas_evaluate outside the range where they mean something are
 // refused before any work, in one line naming the option, the value and the range.
 #include <gtest/gtest.h>
 
@@ -13,6 +13,7 @@ namespace {
 using testing::run_command;
 
 const std::string kFit = HWNAS_FIT_BIN;
+const std::string kEvaluate = HWNAS_EVALUATE_BIN;
 
 // --lambda 1e100 wrote a LUT with 112 of its 113 entries 0 (exit 0); --lambda 1e308 failed saying
 // "lambda = 0".
@@ -36,6 +37,31 @@ TEST(HwnasFit, LambdaAtItsMaximumStillFitsRealDevices) {
       run_command(kFit + " --device 2080ti_1,pixel2,gold_6226 --lambda 1 --out " + dir.path());
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(std::filesystem::exists(dir / "pixel2_latency.json"));
+}
+
+TEST(HwnasEvaluate, CountsOutsideTheirRangeAreRefused) {
+  // Checked before the supernet folder is opened.
+  const std::string base = kEvaluate + " --supernet /nonexistent";
+  const auto expect_refused = [&](const std::string& flags, const std::string& message) {
+    const auto r = run_command(base + " " + flags);
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_EQ(r.output, "hwnas_evaluate: " + message + "\n") << flags;
+  };
+  expect_refused("--archs 2000000000",
+                 "--archs '2000000000' is not an integer in 2..15625 (the NB201 space has 15625 "
+                 "archs)");
+  expect_refused("--archs 1",
+                 "--archs '1' is not an integer in 2..15625 (the NB201 space has "
+                 "15625 archs)");
+  expect_refused("--archs 100 --top 101",
+                 "--top '101' is not an integer in 2..100 (at most --archs 100)");
+  expect_refused("--batch 100000",
+                 "--batch '100000' is not an integer in 1..4096 (a batch's images and "
+                 "activations are held in memory)");
+  // --top defaults to 50 or --archs when fewer: --archs 20 alone is fine (fails at the folder).
+  const auto r = run_command(base + " --archs 20");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("is not a supernet run folder"), std::string::npos) << r.output;
 }
 
 }  // namespace
