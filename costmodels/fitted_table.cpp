@@ -133,7 +133,8 @@ double solve_ridge(const std::string& device, const std::vector<Arch>& archs,
   if (qr.rank() < cols) {
     throw DataError(device + ": the " + std::to_string(n) + " training archs determine only " +
                     std::to_string(qr.rank()) + " of the table's " + std::to_string(cols) +
-                    " free entries with lambda = 0; use lambda > 0");
+                    " free entries with lambda = " + format_double(lambda) +
+                    "; use a larger lambda");
   }
   const Eigen::VectorXd z = qr.solve(b);
   for (int l = 0; l < kFbnetLayers; ++l) {
@@ -142,6 +143,48 @@ double solve_ridge(const std::string& device, const std::vector<Arch>& archs,
     for (int op = 0; op < kFbnetChoices; ++op) table.layer[l * kFbnetChoices + op] = entries(op);
   }
   return y_mean - x_mean.dot(z);
+}
+
+// A table that cannot be a cost model: a non-finite entry, or predictions that hardly vary (a
+// lambda near its maximum on nearly constant latencies), which a search would read as "every arch
+// costs the same".
+void check_not_degenerate(const std::string& device, const FittedFbnetTable& fit,
+                          const std::vector<Arch>& archs, const std::vector<double>& latency_ms,
+                          const std::vector<size_t>& train) {
+  const FbnetCostTable& t = fit.table;
+  if (!std::isfinite(t.stem)) {
+    throw DataError(device + ": the fitted fixed part is " + format_double(t.stem) +
+                    "; the fit is degenerate (lambda " + format_double(fit.options.lambda) + ")");
+  }
+  int zeros = 0;
+  for (int i = 0; i < kFbnetLayers * kFbnetChoices; ++i) {
+    if (!std::isfinite(t.layer[i])) {
+      throw DataError(device + ": the fitted entry of " +
+                      kFbnetCandidates[i % kFbnetChoices].name + " at layer " +
+                      std::to_string(i / kFbnetChoices) + " is " + format_double(t.layer[i]) +
+                      "; the fit is degenerate (lambda " + format_double(fit.options.lambda) +
+                      ")");
+    }
+    if (t.layer[i] == 0) ++zeros;
+  }
+  double low = INFINITY, high = -INFINITY, measured_low = INFINITY, measured_high = -INFINITY;
+  for (size_t i : train) {
+    const double predicted = t.cost(archs[i].ops.data());
+    low = std::min(low, predicted);
+    high = std::max(high, predicted);
+    measured_low = std::min(measured_low, latency_ms[i]);
+    measured_high = std::max(measured_high, latency_ms[i]);
+  }
+  const double spread = high - low, measured = measured_high - measured_low;
+  if (!(spread >= kMinRelativeSpread * measured) || !(spread > 0)) {
+    throw DataError(device + ": the fitted table is degenerate: its predictions for the " +
+                    std::to_string(train.size()) + " training archs span " +
+                    format_double(spread) + " ms, the measured latencies " +
+                    format_double(measured) + " ms (" + std::to_string(zeros) + " of the " +
+                    std::to_string(kFbnetLayers * kFbnetChoices) +
+                    " layer entries are 0; lambda " + format_double(fit.options.lambda) +
+                    "); no table written");
+  }
 }
 
 }  // namespace
@@ -155,8 +198,9 @@ std::vector<std::string> help_measured_devices(const HelpFbnetMeasurements& help
 }
 
 void FitOptions::validate() const {
-  if (!(lambda >= 0) || !std::isfinite(lambda)) {
-    throw InputError("fit: lambda is " + format_double(lambda) + "; expected a finite number >= 0");
+  if (!(lambda >= 0 && lambda <= kMaxLambda)) {
+    throw InputError("fit: lambda is " + format_double(lambda) + "; expected a number in 0.." +
+                     format_double(kMaxLambda));
   }
   if (!(test_fraction > 0 && test_fraction < 1)) {
     throw InputError("fit: test_fraction is " + format_double(test_fraction) +
@@ -244,6 +288,7 @@ FittedFbnetTable fit_fbnet_table(const std::string& device, const std::vector<Ar
                     "non-negative entries cannot represent these latencies (try a larger lambda)");
   }
   fit.table.stem = fixed;  // head, pool and fc stay 0: the whole fixed part lives in the stem key
+  check_not_degenerate(device, fit, archs, latency_ms, split.train);
 
   double squares = 0;
   for (size_t i : split.train) {

@@ -31,6 +31,11 @@ struct FitOptions {
   // Scaled by 1/n so that lambda does not depend on the number of archs; an entry is seen in
   // about 1/9 of the archs, so lambda = 1e-3 shrinks each entry by ~1% towards its layer's mean.
   // 0 is plain least squares (then every op of every layer must occur in the train split).
+  // At most kMaxLambda: lambda = 1 already shrinks each entry to ~10% of its unpenalised size
+  // (HELP's 2080ti_1: held-out MRE 3.9% against 0.6% at the default, gold_6226 18% against 2.6%),
+  // so its milliseconds are no longer latencies; further on the table tends to a constant (every
+  // entry 0, the mean latency in `fixed`: lambda 1e100 gave 112 of 113 LUT entries 0).
+  static constexpr double kMaxLambda = 1;
   double lambda = 1e-3;
   double test_fraction = 0.2;  // held-out share of the archs, in (0, 1)
   uint64_t seed = 0;           // of the train/test split
@@ -72,7 +77,10 @@ struct FittedFbnetTable {
 
 // Fits `latency_ms[i]` of `archs[i]` (FBNet, cifar100 setting). InputError for bad options or
 // mismatched lengths; DataError naming the device when a latency is not finite and > 0, when
-// lambda = 0 leaves an entry undetermined, or when `fixed` comes out negative.
+// lambda = 0 leaves an entry undetermined, when `fixed` comes out negative, and when the table
+// is degenerate: a non-finite entry, or predictions that hardly vary (their spread over the train
+// archs under kMinRelativeSpread of the latencies' spread), which would rank nothing.
+constexpr double kMinRelativeSpread = 1e-3;
 FittedFbnetTable fit_fbnet_table(const std::string& device, const std::vector<Arch>& archs,
                                  const std::vector<double>& latency_ms, const FitOptions& options,
                                  const std::string& source = "");

@@ -56,16 +56,19 @@ typedef struct hwnas_search_api {
   const char* (*error)(void* handle);
 } hwnas_search_api;
 
+// The host checks every field before use and refuses the library with a message naming it
+// (search/sampling/plugin_checks.h): names are non-empty letters, digits and '_'; strings are
+// non-NULL and NUL-terminated within 1,024 characters; counts are within 0..256 (strategies 1..256).
 typedef struct hwnas_option_desc {
-  const char* name;
-  double default_value;
+  const char* name;      // a key of the strategy section; not type, library or name
+  double default_value;  // finite
   const char* help;
 } hwnas_option_desc;
 
 typedef struct hwnas_strategy_desc {
   const char* name;         // the YAML strategy.name; must not clash with registered names
   const char* description;  // one line
-  const hwnas_option_desc* options;
+  const hwnas_option_desc* options;  // num_options of them (NULL only when 0)
   int num_options;
   // Runs one search. Returns 0 on success; otherwise writes a message into error (size
   // error_size, NUL-terminated) and returns non-zero. Must not throw.

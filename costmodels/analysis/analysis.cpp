@@ -308,6 +308,10 @@ void AnalysisOptions::validate() const {
   if (fbnet && !fbnet_settings.empty() && fbnet_samples == 0) {
     throw InputError("analysis: fbnet_samples is 0; expected at least 1 architecture");
   }
+  if (fbnet_samples > kMaxFbnetSamples) {
+    throw InputError("analysis: fbnet_samples is " + std::to_string(fbnet_samples) +
+                     "; expected at most " + std::to_string(kMaxFbnetSamples));
+  }
 }
 
 AnalysisReport run_analysis(const CostLibrary& library, const AnalysisOptions& options) {

@@ -62,6 +62,9 @@ struct AnalysisOptions {
   bool nb201 = true;
   bool fbnet = true;
   std::vector<FbnetSetting> fbnet_settings = {FbnetSetting::Cifar100, FbnetSetting::ImageNet};
+  // Random archs per fbnet setting, 1..kMaxFbnetSamples: each costs a row of every metric, and
+  // the cross-device and FLOPs correlations converge long before the maximum.
+  static constexpr size_t kMaxFbnetSamples = 1000000;
   size_t fbnet_samples = 10000;
   uint64_t seed = 0;
   bool fbnet_help = true;  // the HELP 5,000-arch table with its 23 extra devices

@@ -22,14 +22,6 @@ std::vector<std::string> list_values(const hwnas::CliArgs& args, const std::stri
   return out;
 }
 
-size_t parse_count(const std::string& name, const std::string& text) {
-  int value = 0;
-  if (!hwnas::parse_int(text, value) || value < 1) {
-    throw hwnas::InputError("--" + name + " '" + text + "': expected a whole number >= 1");
-  }
-  return static_cast<size_t>(value);
-}
-
 hwnas::AnalysisOptions options_from(const hwnas::CliArgs& args) {
   hwnas::AnalysisOptions o;
   o.out_dir = args.value("out", o.out_dir);
@@ -64,14 +56,11 @@ hwnas::AnalysisOptions options_from(const hwnas::CliArgs& args) {
       if (s != "none") o.fbnet_settings.push_back(hwnas::parse_fbnet_setting(s));
     }
   }
-  if (args.has("samples")) o.fbnet_samples = parse_count("samples", args.value("samples"));
-  if (args.has("seed")) {
-    int seed = 0;
-    if (!hwnas::parse_int(args.value("seed"), seed) || seed < 0) {
-      throw hwnas::InputError("--seed '" + args.value("seed") + "': expected a whole number >= 0");
-    }
-    o.seed = static_cast<uint64_t>(seed);
+  if (args.has("samples")) {
+    o.fbnet_samples = static_cast<size_t>(args.int_value(
+        "samples", 0, /*minimum=*/1, static_cast<int>(hwnas::AnalysisOptions::kMaxFbnetSamples)));
   }
+  o.seed = static_cast<uint64_t>(args.int_value("seed", static_cast<int>(o.seed), /*minimum=*/0));
   o.fbnet_help = !args.has("no-help");
   o.dataset = hwnas::parse_nb201_dataset(args.value("dataset", "cifar10"));
   o.highlight = args.value("highlight", o.highlight);
@@ -124,7 +113,9 @@ int run(int argc, const char* const* argv) {
        {"analysis", true, "complexity, cross, pareto or all (default)"},
        {"fbnet-settings", true,
         "fbnet LUT settings to sample: cifar100,ImageNet (default), cifar10, none"},
-       {"samples", true, "fbnet random architectures per setting (default 10000)"},
+       {"samples", true,
+        "fbnet random architectures per setting, 1.." +
+            std::to_string(hwnas::AnalysisOptions::kMaxFbnetSamples) + " (default 10000)"},
        {"seed", true, "seed of the fbnet sample (default 0)"},
        {"no-help", false, "skip HELP's 5,000-arch fbnet table (23 extra devices)"},
        {"dataset", true,

@@ -50,19 +50,21 @@ int run(int argc, const char* const* argv) {
       "examples:\n"
       "  hwnas_evaluate --supernet runs/nb201-spos --archs 200 --top 50 --out runs/nb201-spos-ranking",
       {{"supernet", true, "a supernet run folder (hwnas_search, e.g. strategy.type spos) (required)"},
-       {"archs", true, "random NB201 archs to score (default 200)"},
-       {"top", true, "also grade the K archs with the best table accuracy among them (default 50)"},
+       {"archs", true, "random NB201 archs to score, 2..15625 (default 200)"},
+       {"top", true,
+        "also grade the K archs with the best table accuracy among them, 2..--archs (default 50, "
+        "or --archs when fewer)"},
        {"seed", true, "seed of the arch sample (default 0)"},
        {"images", true, "held-out images per arch (default 1000; 0 = the whole split)"},
        {"bn-batches", true, "training batches re-estimating BN per arch (default 4)"},
-       {"batch", true, "batch size (default 250)"},
+       {"batch", true, "batch size, 1.." + std::to_string(hwnas::kMaxBatchSize) + " (default 250)"},
        {"threads", true, "LibTorch threads (default 0 = every core)"},
        {"out", true, "folder for ranking.csv and ranking.md (default <supernet>/ranking)"},
        {"log-level", true, "debug, info (default), warn, error"}});
   if (!args.parse_and_start(argc, argv, /*default_log_level=*/"info")) return 0;  // --help
   if (!args.has("supernet")) throw hwnas::InputError("hwnas_evaluate: --supernet is required (see --help)");
-  const int archs = args.int_value("archs", 200, /*minimum=*/2);
-  const int top = args.int_value("top", 50, /*minimum=*/2);
+  const int archs = args.int_value("archs", 200, /*minimum=*/2, /*maximum=*/hwnas::kNb201Archs);
+  const int top = args.int_value("top", std::min(50, archs), /*minimum=*/2, /*maximum=*/archs);
   hwnas::SupernetEvaluatorOptions options;
   options.checkpoint = args.value("supernet");
   options.images = args.int_value("images", static_cast<int>(options.images), /*minimum=*/0);

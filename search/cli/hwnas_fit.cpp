@@ -92,7 +92,9 @@ int run(int argc, const char* const* argv) {
       {{"device", true,
         "HELP device(s), comma-separated or repeated; 'all' = the 23 measured devices (the LUT "
         "sums eyeriss, fpga, pixel3, raspi4 only when named)"},
-       {"lambda", true, "ridge penalty, >= 0 (default 1e-3; see costmodels/fitted_table.h)"},
+       {"lambda", true,
+        "ridge penalty, in 0..1 (default 1e-3; 0 = plain least squares; 1 shrinks each entry "
+        "to ~10%; see costmodels/fitted_table.h)"},
        {"test-fraction", true, "held-out share of the 5,000 archs, in (0, 1) (default 0.2)"},
        {"seed", true, "seed of the train/test split (default 0)"},
        {"out", true, "output folder (default runs/fitted)"},

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <mutex>
 
@@ -14,6 +15,7 @@
 #include "core/error.h"
 #include "core/strings.h"
 #include "search/plugin_api.h"
+#include "search/sampling/plugin_checks.h"
 #include "search/sampling/strategy.h"
 
 namespace hwnas {
@@ -30,6 +32,11 @@ int host_exhausted(void* handle) { return static_cast<Host*>(handle)->ctx->exhau
 
 int host_query(void* handle, const int* ops, hwnas_query_result* out) {
   Host& host = *static_cast<Host*>(handle);
+  // A plug-in's NULL must be an error it can report, not a crash of the host.
+  if (!ops || !out) {
+    host.error = std::string("query: ") + (!ops ? "ops" : "out") + " is NULL";
+    return -1;
+  }
   try {
     Arch arch{host.ctx->space().space,
               std::vector<int>(ops, ops + host.ctx->space().num_decisions)};
@@ -44,11 +51,18 @@ int host_query(void* handle, const int* ops, hwnas_query_result* out) {
   } catch (const std::exception& e) {
     host.error = e.what();
     return -1;
+  } catch (...) {  // nothing may unwind into the plug-in's C frames
+    host.error = "query: unknown error";
+    return -1;
   }
 }
 
 double host_option(void* handle, const char* name) {
   Host& host = *static_cast<Host*>(handle);
+  if (!name) {
+    host.error = "option: the name is NULL";
+    return std::nan("");
+  }
   const auto it = host.options->find(name);
   if (it == host.options->end()) {
     host.error = std::string("option '") + name + "' is not declared by the plugin";
@@ -57,7 +71,9 @@ double host_option(void* handle, const char* name) {
   return it->second;
 }
 
-void host_log(void*, const char* message) { spdlog::info("plugin: {}", message); }
+void host_log(void*, const char* message) {
+  if (message) spdlog::info("plugin: {}", message);
+}
 
 const char* host_error(void* handle) { return static_cast<Host*>(handle)->error.c_str(); }
 
@@ -84,7 +100,9 @@ class PluginStrategy : public SearchStrategy {
     api.log = host_log;
     api.error = host_error;
     char error[1024] = {0};
-    if (desc_->run(&api, error, sizeof(error)) != 0) {
+    const int status = desc_->run(&api, error, sizeof(error));
+    error[sizeof(error) - 1] = '\0';  // a plug-in that filled the buffer without terminating it
+    if (status != 0) {
       throw Error("plugin strategy '" + name() + "' (" + library_ + ") failed: " + error);
     }
   }
@@ -106,21 +124,58 @@ std::map<std::string, std::vector<std::string>>& loaded() {
   return libraries;
 }
 
-// Loads `path` once and registers its strategies; returns their names. Errors are InputErrors
-// whose message the caller places in the config.
-std::vector<std::string> load_library(const std::string& path) {
+// The path dlopen gets: absolute, so that dlopen's search rules (LD_LIBRARY_PATH, the system
+// folders) never apply; a relative `library` is taken from the working directory, like every
+// other path in a config.
+std::string absolute_library_path(const std::string& library) {
+  std::error_code ec;
+  const std::filesystem::path absolute = std::filesystem::absolute(library, ec);
+  if (ec) {
+    throw InputError("plugin library '" + library + "': cannot make the path absolute (" +
+                     ec.message() + ")");
+  }
+  return absolute.lexically_normal().string();
+}
+
+// Closes a library that failed its checks; a library whose strategies were registered stays.
+class LibraryHandle {
+ public:
+  explicit LibraryHandle(void* handle) : handle_(handle) {}
+  ~LibraryHandle() {
+    if (handle_) dlclose(handle_);
+  }
+  LibraryHandle(const LibraryHandle&) = delete;
+  LibraryHandle& operator=(const LibraryHandle&) = delete;
+  void* get() const { return handle_; }
+  void keep() { handle_ = nullptr; }
+
+ private:
+  void* handle_;
+};
+
+// Loads `library` once and registers its strategies; returns their names. Errors are
+// InputErrors whose message the caller places in the config.
+std::vector<std::string> load_library(const std::string& library) {
+  const std::string path = absolute_library_path(library);
   std::lock_guard<std::mutex> lock(loaded_mutex());
   const auto it = loaded().find(path);
   if (it != loaded().end()) return it->second;
   struct stat info {};
-  if (stat(path.c_str(), &info) != 0) throw InputError("plugin library '" + path + "' not found");
+  if (stat(path.c_str(), &info) != 0) {
+    throw InputError("plugin library '" + library + "' not found" +
+                     (path == library ? "" : " (looked for " + path +
+                                                 "; a relative path is taken from the working "
+                                                 "directory)"));
+  }
+  check_plugin_file(path);
   // RTLD_LOCAL: two plug-ins may define the same internal symbols without clashing.
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle) throw InputError("plugin library '" + path + "' cannot be loaded: " + dlerror());
+  LibraryHandle handle(dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL));
+  if (!handle.get()) {
+    throw InputError("plugin library '" + path + "' cannot be loaded: " + dlerror());
+  }
   const auto symbol = [&](const char* name) {
-    void* s = dlsym(handle, name);
+    void* s = dlsym(handle.get(), name);
     if (!s) {
-      dlclose(handle);
       throw InputError("plugin library '" + path + "' does not export '" + name +
                        "' (declare it with HWNAS_PLUGIN_EXPORT from search/plugin_api.h)");
     }
@@ -130,7 +185,6 @@ std::vector<std::string> load_library(const std::string& path) {
   const auto list = reinterpret_cast<hwnas_plugin_strategies_fn>(symbol("hwnas_plugin_strategies"));
   const uint32_t version = abi();
   if (version != HWNAS_PLUGIN_ABI_VERSION) {
-    dlclose(handle);
     throw InputError("plugin library '" + path + "' was built for plugin ABI version " +
                      std::to_string(version) + ", this hwnas has version " +
                      std::to_string(HWNAS_PLUGIN_ABI_VERSION) +
@@ -138,20 +192,17 @@ std::vector<std::string> load_library(const std::string& path) {
   }
   const hwnas_strategy_desc* descs = nullptr;
   const int count = list(&descs);
-  if (count < 1 || !descs) {
-    throw InputError("plugin library '" + path + "' declares no strategies");
-  }
+  // Every pointer, count and string is checked before the factories below use any of them.
+  check_plugin_strategies(path, descs, count);
   std::vector<std::string> names;
   StrategyRegistry& registry = StrategyRegistry::global();
+  // Once a name is registered, its factory points into the library: it must stay loaded.
+  handle.keep();
   for (int i = 0; i < count; ++i) {
     const hwnas_strategy_desc* desc = &descs[i];
-    if (!desc->name || !desc->run) {
-      throw InputError("plugin library '" + path + "': strategy " + std::to_string(i) +
-                       " has no name or no run function");
-    }
     // A duplicate name throws here and leaves the library's earlier names registered: loading
     // is all-or-nothing only per name, which is enough to report the clash.
-    registry.add(desc->name, "plugin " + path, desc->description ? desc->description : "",
+    registry.add(desc->name, "plugin " + path, desc->description,
                  [desc, path](const ConfigSection& s) -> std::unique_ptr<SearchStrategy> {
                    std::map<std::string, double> options;
                    for (int o = 0; o < desc->num_options; ++o) {

@@ -163,9 +163,17 @@ TEST(FittedTable, SplitIsSeededAndDisjoint) {
 TEST(FittedTable, BadOptionsAndDataArePinned) {
   FitOptions o;
   o.lambda = -1;
-  EXPECT_EQ(error_of([&] { o.validate(); }), "fit: lambda is -1; expected a finite number >= 0");
+  EXPECT_EQ(error_of([&] { o.validate(); }), "fit: lambda is -1; expected a number in 0..1");
   o.lambda = NAN;
-  EXPECT_EQ(error_of([&] { o.validate(); }), "fit: lambda is nan; expected a finite number >= 0");
+  EXPECT_EQ(error_of([&] { o.validate(); }), "fit: lambda is nan; expected a number in 0..1");
+  // Beyond 1 the entries shrink to nothing: 1e100 wrote a LUT with 112 of 113 entries 0.
+  for (double bad : {1.000001, 10.0, 1e100, 1e308, double(INFINITY)}) {
+    o.lambda = bad;
+    EXPECT_EQ(error_of([&] { o.validate(); }),
+              "fit: lambda is " + format_double(bad) + "; expected a number in 0..1");
+  }
+  o.lambda = FitOptions::kMaxLambda;
+  EXPECT_NO_THROW(o.validate());
   o = FitOptions{};
   for (double bad : {0.0, 1.0, 1.5, -0.2}) {
     o.test_fraction = bad;
@@ -209,6 +217,25 @@ TEST(FittedTable, NegativeFixedPartNamesTheDevice) {
       "odd_device: the fitted fixed part (stem, head, pool, FC and every layer's cheapest op) is -";
   EXPECT_EQ(message.rfind(prefix, 0), 0u) << message;
   EXPECT_NE(message.find(" ms < 0; an additive table"), std::string::npos) << message;
+}
+
+// Latencies that do not vary fit a constant table: it would rank nothing, so it is refused.
+TEST(FittedTable, DegenerateTableIsRefused) {
+  const auto archs = random_fbnet_archs(300, /*seed=*/5);
+  const std::vector<double> latency(archs.size(), 2.5);
+  EXPECT_EQ(error_of([&] { fit_fbnet_table("flat", archs, latency, FitOptions{}); }),
+            "flat: the fitted table is degenerate: its predictions for the 240 training archs "
+            "span 0 ms, the measured latencies 0 ms (198 of the 198 layer entries are 0; lambda "
+            "0.001); no table written");
+}
+
+// At the largest lambda the real devices still give a table that ranks (the bound is not a
+// degenerate corner).
+TEST(FittedTable, LargestLambdaStillRanksARealDevice) {
+  FitOptions options;
+  options.lambda = FitOptions::kMaxLambda;
+  const FittedFbnetTable fit = fit_help_device(help(), "2080ti_1", options);
+  EXPECT_GT(fit.test.kendall_tau, 0.5);
 }
 
 TEST(FittedTable, PlainLeastSquaresNeedsEveryEntrySeen) {

@@ -1,10 +1,13 @@
 // Regularized evolution (Real et al., AAAI 2019): a queue-shaped population; each step samples
 // `sample_size` members, mutates one op of the fittest and replaces the OLDEST member (aging), so
 // lucky evaluations do not persist forever.
+#include <spdlog/spdlog.h>
+
 #include <deque>
-#include <unordered_map>
+#include <optional>
 
 #include "core/config.h"
+#include "search/sampling/seen_archs.h"
 #include "search/sampling/strategy.h"
 
 namespace hwnas {
@@ -17,6 +20,8 @@ struct EvolutionOptions {
   int sample_size = 3;       // tournament size
   // A child that was queried before takes its remembered fitness instead of a query (the table
   // is deterministic; a real search would not train the same arch twice). Aging still applies.
+  // Every query is then a new arch of an enumerable space (NB201), so a budget above the space's
+  // size ends the search, with a log line, once all of it is queried.
   bool reuse_evaluations = true;
 
   static EvolutionOptions read(const ConfigSection& s) {
@@ -47,27 +52,32 @@ class RegularizedEvolution : public SearchStrategy {
       double fitness;
     };
     std::deque<Member> population;
-    std::unordered_map<int, double> seen;  // nb201-sized code -> fitness
-    const auto code_of = [&ctx](const Arch& arch) {
-      int code = 0;
-      for (int op : arch.ops) code = code * ctx.space().num_choices + op;
-      return code;
-    };
-    // Spaces whose codes do not fit an int (FBNet) are never memoised.
-    const bool memoise = options_.reuse_evaluations && ctx.space().num_archs() < (1 << 30);
+    // Spaces too large to enumerate (FBNet) are never memoised: a repeat is all but impossible.
+    std::optional<SeenArchs> seen;
+    if (options_.reuse_evaluations && SeenArchs::enumerable(ctx.space())) seen.emplace(ctx.space());
     const auto evaluate = [&](const Arch& arch) {
       const QueryRecord& r = ctx.query(arch);
-      if (memoise) seen.emplace(code_of(arch), r.fitness);
+      if (seen) seen->insert(arch, r.fitness);
       return Member{r.arch, r.fitness};
     };
     while (!ctx.exhausted() && static_cast<int>(population.size()) < options_.population_size) {
       population.push_back(evaluate(ctx.random_arch()));
     }
     std::uniform_int_distribution<size_t> pick(0, population.size() - 1);
-    // Bounds the steps without a query when the population's neighbourhood is all known.
-    constexpr int kMaxReusedInARow = 10000;
+    // Bounds the steps without a query when the population's neighbourhood is all known; the
+    // next query is then an arch never queried, drawn uniformly.
+    constexpr int kMaxReusedInARow = 1000;
     int reused = 0;
     while (!ctx.exhausted()) {
+      if (seen && seen->complete()) {
+        // Every further query would repeat a remembered one: nothing is left to learn.
+        spdlog::info(
+            "evolution (seed {}): all {} archs of {} queried after {} of budget.queries {}; the "
+            "search ends here (reuse_evaluations: true)",
+            ctx.seed(), seen->num_archs(), ctx.space().name, ctx.history().size(),
+            ctx.budget().queries);
+        return;
+      }
       // Sampling with replacement, as in the reference implementation.
       size_t best = pick(ctx.rng());
       for (int i = 1; i < options_.sample_size; ++i) {
@@ -75,12 +85,17 @@ class RegularizedEvolution : public SearchStrategy {
         if (population[candidate].fitness > population[best].fitness) best = candidate;
       }
       Arch child = ctx.mutate_one(population[best].arch);
-      const auto known = memoise ? seen.find(code_of(child)) : seen.end();
-      if (known != seen.end() && ++reused <= kMaxReusedInARow) {
-        population.push_back({std::move(child), known->second});
+      const double* known = seen ? seen->find(child) : nullptr;
+      if (known && ++reused <= kMaxReusedInARow) {
+        population.push_back({std::move(child), *known});
       } else {
         reused = 0;
-        population.push_back(evaluate(child));
+        if (known) {
+          spdlog::debug("evolution (seed {}): {} known children in a row after {} queries; the "
+                        "next query is an arch never queried",
+                        ctx.seed(), kMaxReusedInARow, ctx.history().size());
+        }
+        population.push_back(evaluate(known ? seen->random_unseen(ctx.rng()) : child));
       }
       population.pop_front();
     }

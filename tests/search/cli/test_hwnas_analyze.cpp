@@ -22,6 +22,15 @@ TEST(HwnasAnalyze, BadOptionIsAnInputError) {
       << r.output;
 }
 
+// --samples 2000000000 was a std::bad_alloc after the tables loaded; now refused up front.
+TEST(HwnasAnalyze, SampleCountIsBounded) {
+  for (const std::string bad : {"2000000000", "1000001", "0", "-3", "9999999999", "ten"}) {
+    const auto r = run_command(kAnalyze + " --space fbnet --no-plots --samples " + bad);
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_EQ(r.output, "hwnas_analyze: --samples '" + bad + "' is not an integer in 1..1000000\n");
+  }
+}
+
 TEST(HwnasAnalyze, SmallFbnetRunPrintsAndWritesTables) {
   const testing::TempDir temp("analyze");
   const std::filesystem::path dir = temp.path();

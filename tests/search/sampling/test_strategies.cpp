@@ -3,8 +3,11 @@
 // time budgets respected, the same seed gives the same history, another seed another one.
 #include <gtest/gtest.h>
 
-#include "search/sampling/strategy.h"
+#include <set>
+
 #include "search/sampling/search_fixture.h"
+#include "search/sampling/seen_archs.h"
+#include "search/sampling/strategy.h"
 
 namespace hwnas {
 namespace {
@@ -83,6 +86,21 @@ TEST_P(StrategyContract, ParallelSeedsMatchSequentialOnes) {
   }
 }
 
+// A budget above the space's 15,625 archs returns: a strategy uses it all, or ends early only
+// once it has queried every arch (evolution with reuse_evaluations stalled there: 30,000 queries
+// took 27.6 s, 1,000,000 did not finish).
+TEST_P(StrategyContract, BudgetAboveTheSpaceSizeReturns) {
+  const SearchRun run = make("{queries: 20000}");
+  const SearchResult r = run.run_seed(/*seed=*/2);
+  ASSERT_LE(r.history.size(), 20000u);
+  if (r.history.size() < 20000u) {
+    const auto archs = archs_of(r);
+    EXPECT_EQ(std::set<std::vector<int>>(archs.begin(), archs.end()).size(),
+              static_cast<size_t>(kNb201Archs))
+        << GetParam() << " ended early without querying every arch";
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(AllRegistered, StrategyContract, ::testing::ValuesIn(strategy_names()),
                          [](const auto& info) { return info.param; });
 
@@ -110,6 +128,53 @@ TEST(Strategies, GuidedSearchBeatsRandomOnTheQuickstartObjective) {
   for (const char* type : {"evolution", "local_search"}) {
     EXPECT_LT(mean_regret(type), random) << type;
   }
+}
+
+TEST(SeenArchs, DrawsOnlyUnseenArchsUntilTheSpaceIsComplete) {
+  const SearchSpace& space = search_space(Space::NB201);
+  ASSERT_TRUE(SeenArchs::enumerable(space));
+  EXPECT_FALSE(SeenArchs::enumerable(search_space(Space::FBNet)));
+  SeenArchs seen(space);
+  EXPECT_EQ(seen.find(testing::nb201({0, 1, 2, 3, 4, 0})), nullptr);
+  seen.insert(testing::nb201({0, 1, 2, 3, 4, 0}), 7.5);
+  seen.insert(testing::nb201({0, 1, 2, 3, 4, 0}), 9.0);  // a repeat keeps the first value
+  ASSERT_NE(seen.find(testing::nb201({0, 1, 2, 3, 4, 0})), nullptr);
+  EXPECT_EQ(*seen.find(testing::nb201({0, 1, 2, 3, 4, 0})), 7.5);
+  EXPECT_EQ(seen.size(), 1);
+  std::mt19937_64 rng(/*seed=*/1);
+  std::set<std::vector<int>> drawn = {{0, 1, 2, 3, 4, 0}};
+  while (!seen.complete()) {
+    const Arch arch = seen.random_unseen(rng);
+    ASSERT_EQ(seen.find(arch), nullptr);
+    ASSERT_TRUE(drawn.insert(arch.ops).second);
+    seen.insert(arch, 0);
+  }
+  EXPECT_EQ(drawn.size(), static_cast<size_t>(kNb201Archs));
+  EXPECT_EQ(seen.size(), kNb201Archs);
+}
+
+size_t distinct_archs(const SearchResult& r) {
+  const auto archs = archs_of(r);
+  return std::set<std::vector<int>>(archs.begin(), archs.end()).size();
+}
+
+// Remembering evaluations, evolution and local search query each arch once, so with a budget
+// above the space they end when every arch is known; without reuse, evolution spends it all.
+TEST(Strategies, RememberingStrategiesEndOnceTheWholeSpaceIsQueried) {
+  for (const std::string strategy : {"{type: evolution}", "{type: local_search}",
+                                     "{type: local_search, first_improvement: true}"}) {
+    const SearchRun run = make_run("strategy: " + strategy +
+                                   "\nbudget: {queries: 1000000}\n"
+                                   "objective: {metric: edgegpu_latency, limit: 5}\n");
+    const SearchResult r = run.run_seed(/*seed=*/4);
+    EXPECT_EQ(r.history.size(), static_cast<size_t>(kNb201Archs)) << strategy;
+    EXPECT_EQ(distinct_archs(r), static_cast<size_t>(kNb201Archs)) << strategy;
+    EXPECT_EQ(r.final_regret(), 0) << strategy << " has queried the optimum";
+  }
+  const SearchRun repeats = make_run(
+      "strategy: {type: evolution, reuse_evaluations: false}\nbudget: {queries: 30000}\n"
+      "objective: {metric: edgegpu_latency, limit: 5}\n");
+  EXPECT_EQ(repeats.run_seed(/*seed=*/4).history.size(), 30000u);
 }
 
 }  // namespace
