@@ -22,7 +22,7 @@ std::shared_ptr<const CostLibrary> CostLibrary::load(const std::string& dir,
                                                      const std::vector<std::string>& extra_tables) {
   auto library = std::make_shared<CostLibrary>();
   library->dir_ = dir.empty() ? data_dir() : dir;
-  library->fbnet_ = FbnetLut::load(library->dir_ + "/hw-nas-bench/fbnet_lut.json");
+  library->fbnet_ = FbnetLut::load(data_path("hw-nas-bench/fbnet_lut.json", library->dir_));
   library->nb201_ = std::make_shared<const Nb201Tables>(
       Nb201Tables::load(Nb201Tables::default_files(library->dir_)));
   for (const auto& path : extra_tables) {

@@ -121,8 +121,31 @@ TEST_F(DamagedData, NegativeLutValueNamesTheEntry) {
 
 TEST_F(DamagedData, MissingFileSaysWhereToLook) {
   std::filesystem::remove(dir_ + "/hw-nas-bench/fbnet_lut.json");
-  EXPECT_EQ(load_error(), "cannot open '" + dir_ + "/hw-nas-bench/fbnet_lut.json': No such file "
-                          "or directory (set HWNAS_DATA_DIR to the folder holding the hwnas tables)");
+  EXPECT_EQ(load_error(), dir_ + "/hw-nas-bench/fbnet_lut.json: no such file (set HWNAS_DATA_DIR "
+                                 "to the folder holding the hwnas tables)");
+  std::filesystem::remove(dir_ + "/nas-bench-201/nb201_accuracy.csv");
+  write("hw-nas-bench/fbnet_lut.json", read_text_file(data_dir() + "/hw-nas-bench/fbnet_lut.json"));
+  EXPECT_EQ(load_error(), dir_ + "/nas-bench-201/nb201_accuracy.csv: no such file (set "
+                                 "HWNAS_DATA_DIR to the folder holding the hwnas tables)");
+}
+
+TEST_F(DamagedData, TableThatIsADirectorySaysSo) {
+  std::filesystem::remove(dir_ + "/hw-nas-bench/fbnet_lut.json");
+  std::filesystem::create_directory(dir_ + "/hw-nas-bench/fbnet_lut.json");
+  EXPECT_EQ(load_error(), dir_ + "/hw-nas-bench/fbnet_lut.json: is a directory, expected a file");
+}
+
+// A file the user names is not a bundled table: no HWNAS_DATA_DIR hint for it.
+TEST_F(DamagedData, MissingOrDirectoryExtraTableIsNamedWithoutTheDataHint) {
+  EXPECT_EQ(error_of([&] { CostLibrary::load(dir_, {dir_ + "/mine.json"}); }),
+            dir_ + "/mine.json: no such file");
+  EXPECT_EQ(error_of([&] { CostLibrary::load(dir_, {dir_ + "/help"}); }),
+            dir_ + "/help: is a directory, expected a file");
+}
+
+TEST_F(DamagedData, CsvWithAByteOrderMarkLoads) {
+  write("hw-nas-bench/nb201_cifar10.csv", "\xEF\xBB\xBF" + read("hw-nas-bench/nb201_cifar10.csv"));
+  EXPECT_EQ(load_error(), "(no error)");
 }
 
 }  // namespace
