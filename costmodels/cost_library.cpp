@@ -85,6 +85,12 @@ std::vector<CostKey> CostLibrary::keys(Space space, const std::string& setting) 
       if (!setting.empty() && !lut->has_setting(parse_fbnet_setting(setting))) continue;
       keys.insert(keys.end(), lut->keys().begin(), lut->keys().end());
     }
+    // An empty list would print as an empty report or write "costs": {}; say why instead.
+    if (keys.empty() && !setting.empty()) {
+      throw InputError("no fbnet cost table covers the " + setting + " setting (" + fbnet_.file() +
+                       (extra_fbnet_.empty() ? "" : " and the extra tables") +
+                       "); settings: " + join(settings(Space::FBNet), ", "));
+    }
     return keys;
   }
   std::vector<CostKey> keys;
