@@ -14,6 +14,9 @@ CsvTable CsvTable::parse(const std::string& text, const std::string& file_name) 
   table.file_ = file_name;
   table.text_ = std::make_shared<const std::string>(text);
   std::string_view all(*table.text_);
+  // Spreadsheet programs save "UTF-8 CSV" with a byte order mark; it is not part of the header.
+  constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+  if (all.substr(0, kUtf8Bom.size()) == kUtf8Bom) all.remove_prefix(kUtf8Bom.size());
   if (!all.empty() && all.back() == '\n') all.remove_suffix(1);
   if (all.empty()) throw DataError(file_name + ": empty file, expected a CSV header line");
   auto lines = split(all, '\n');

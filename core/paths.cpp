@@ -17,17 +17,30 @@ std::string data_dir() {
 }
 
 std::string data_path(const std::string& name, const std::string& override_dir) {
-  return (override_dir.empty() ? data_dir() : override_dir) + "/" + name;
+  const std::string path = (override_dir.empty() ? data_dir() : override_dir) + "/" + name;
+  // The one place the hint belongs: the file was not named by the user but looked up in the
+  // data folder, so the folder is what is likely wrong.
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) {
+    throw DataError(path + ": no such file (set HWNAS_DATA_DIR to the folder holding the hwnas "
+                           "tables)");
+  }
+  return path;
 }
 
 std::string read_text_file(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw DataError(path + ": is a directory, expected a file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw DataError("cannot open '" + path + "': " + std::strerror(errno) +
-                    " (set HWNAS_DATA_DIR to the folder holding the hwnas tables)");
+    throw DataError(path + ": " +
+                    (errno == ENOENT ? std::string("no such file") : std::strerror(errno)));
   }
   std::ostringstream text;
   text << in.rdbuf();
+  if (in.bad()) throw DataError(path + ": read failed: " + std::strerror(errno));
   return text.str();
 }
 

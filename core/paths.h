@@ -10,9 +10,11 @@ namespace hwnas {
 std::string data_dir();
 
 // `name` inside data_dir(), or inside `override_dir` when that is not empty (config files use it).
+// DataError when it does not exist, with the hint to set HWNAS_DATA_DIR: a bundled table.
 std::string data_path(const std::string& name, const std::string& override_dir = "");
 
-// Whole file as a string; DataError naming the file when it cannot be read.
+// Whole file as a string; DataError "<path>: no such file" (or the errno text, or "is a
+// directory, expected a file") when it cannot be read.
 std::string read_text_file(const std::string& path);
 
 // Writes (replaces) a whole file; DataError naming the file when it cannot be written.

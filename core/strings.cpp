@@ -69,6 +69,15 @@ bool parse_double(std::string_view text, double& value) {
   return ec == std::errc() && end == text.data() + text.size() && !text.empty();
 }
 
+bool parse_index(std::string_view text, int& value) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
 std::string utc_timestamp() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};

@@ -17,6 +17,9 @@ std::string to_lower(std::string_view text);
 // Strict number parsing: the whole (trimmed) text must be the number.
 bool parse_int(std::string_view text, int& value);
 bool parse_double(std::string_view text, double& value);
+// An index as people and tables write it: decimal digits only (no sign, no '+', no spaces, no
+// exponent), within int. False otherwise, so that "-1", "+1" and "1e30" never pass as an index.
+bool parse_index(std::string_view text, int& value);
 
 // Shortest text that reads back as the same double (like Python's repr).
 std::string format_double(double value);

@@ -45,9 +45,19 @@ ArchReport make_arch_report(const CostLibrary& library, const Arch& arch,
 
 Arch parse_arch_argument(const CostLibrary& library, Space space, const std::string& text) {
   if (space == Space::FBNet) return parse_fbnet_arch(text);
+  const std::string_view given = trim(text);
+  if (!given.empty() && given.front() == '|') return parse_nb201_string(text);
   int index = 0;
-  if (parse_int(text, index)) return library.nb201().arch_at(index);
-  return parse_nb201_string(text);
+  const bool digits = !given.empty() && given.find_first_not_of("0123456789") == std::string::npos;
+  if (digits && !parse_index(given, index)) {  // beyond int: the text as given, not a wrapped int
+    throw InputError("nb201 index " + std::string(given) + " is out of range 0..15624");
+  }
+  if (!digits) {
+    throw InputError("nb201 architecture '" + text +
+                     "': expected an index 0..15624 (digits only) or a string "
+                     "|op~0|+|op~0|op~1|+|op~0|op~1|op~2|");
+  }
+  return library.nb201().arch_at(index);
 }
 
 std::string ArchReport::to_table() const {
@@ -118,22 +128,161 @@ std::string ArchReport::to_json(int indent) const {
   return j.dump(indent);
 }
 
-ArchFile ArchFile::read(const std::string& path) {
-  try {
-    const auto j = nlohmann::json::parse(read_text_file(path));
-    ArchFile file;
-    const Space space = parse_space(j.at("space").get<std::string>());
-    file.setting = j.at("setting").get<std::string>();
-    file.arch =
-        Arch{space, j.at(space == Space::FBNet ? "op_idx_list" : "ops").get<std::vector<int>>()};
-    validate(file.arch);
-    return file;
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(path + ": not an arch.json of hwnas (" + e.what() +
-                     "); expected space, setting and op_idx_list (fbnet) or ops (nb201)");
-  } catch (const InputError& e) {
-    throw InputError(path + ": " + e.what());
+namespace {
+
+constexpr const char* kArchFileKeys =
+    "space, setting and the arch as op_idx_list or arch_str (fbnet), ops, index or arch_str (nb201)";
+
+// Reads one arch.json: every check names the file, the key and the value as the file has it.
+class ArchJsonReader {
+ public:
+  ArchJsonReader(const std::string& path, const nlohmann::json& root) : path_(path), root_(root) {}
+
+  DataError fail(const std::string& why) const { return DataError(path_ + ": " + why); }
+
+  const nlohmann::json* find(const char* key) const {
+    const auto it = root_.find(key);
+    return it == root_.end() ? nullptr : &*it;
   }
+
+  std::string text(const char* key) const {
+    const nlohmann::json* value = find(key);
+    if (!value) throw fail(std::string("no key '") + key + "'; expected " + kArchFileKeys);
+    if (!value->is_string()) {
+      throw fail(std::string("'") + key + "' is " + value->dump() + ", expected a string");
+    }
+    return value->get<std::string>();
+  }
+
+  // A JSON integer 0..max: 1.5, 1e30, -1 and "3" are not (nlohmann would truncate or wrap them).
+  int index(const nlohmann::json& value, const std::string& what, int max) const {
+    const bool in_range =
+        value.is_number_unsigned() ? value.get<uint64_t>() <= static_cast<uint64_t>(max)
+        : value.is_number_integer() ? value.get<int64_t>() >= 0 && value.get<int64_t>() <= max
+                                    : false;
+    if (!in_range) {
+      throw fail(what + " is " + value.dump() + ", expected an integer 0.." + std::to_string(max));
+    }
+    return static_cast<int>(value.get<int64_t>());
+  }
+
+  // op_idx_list (fbnet) or ops (nb201): one index per decision.
+  Arch index_list(Space space, const char* key) const {
+    const SearchSpace& s = search_space(space);
+    const nlohmann::json& list = *find(key);
+    const std::string expected = "expected a list of " + std::to_string(s.num_decisions) +
+                                 " integers 0.." + std::to_string(s.num_choices - 1);
+    if (!list.is_array()) throw fail(std::string("'") + key + "' is " + list.dump() + ", " + expected);
+    if (static_cast<int>(list.size()) != s.num_decisions) {
+      throw fail(std::string("'") + key + "' has " + std::to_string(list.size()) + " entries, " +
+                 expected);
+    }
+    Arch arch{space, {}};
+    for (size_t i = 0; i < list.size(); ++i) {
+      arch.ops.push_back(index(list[i], std::string("'") + key + "' entry " + std::to_string(i),
+                               s.num_choices - 1));
+    }
+    return arch;
+  }
+
+  // fbnet arch_str: the list of names arch.json holds, or one string of them.
+  Arch fbnet_names() const {
+    const nlohmann::json& value = *find("arch_str");
+    try {
+      if (value.is_string()) return parse_fbnet_arch(value.get<std::string>());
+    } catch (const InputError& e) {
+      throw fail(std::string("'arch_str': ") + e.what());
+    }
+    const SearchSpace& s = search_space(Space::FBNet);
+    const std::string expected =
+        "expected a list of 22 names of " + join(s.choice_names, ", ");
+    if (!value.is_array()) throw fail("'arch_str' is " + value.dump() + ", " + expected);
+    if (value.size() != kFbnetLayers) {
+      throw fail("'arch_str' has " + std::to_string(value.size()) + " entries, " + expected);
+    }
+    Arch arch{Space::FBNet, {}};
+    for (size_t i = 0; i < value.size(); ++i) {
+      const auto& name = value[i];
+      const auto at = name.is_string() ? std::find(s.choice_names.begin(), s.choice_names.end(),
+                                                   name.get<std::string>())
+                                       : s.choice_names.end();
+      if (at == s.choice_names.end()) {
+        throw fail("'arch_str' entry " + std::to_string(i) + " is " + name.dump() + ", " + expected);
+      }
+      arch.ops.push_back(static_cast<int>(at - s.choice_names.begin()));
+    }
+    return arch;
+  }
+
+  Arch nb201_string() const {
+    const std::string text = this->text("arch_str");
+    try {
+      return parse_nb201_string(text);
+    } catch (const InputError& e) {
+      throw fail(std::string("'arch_str': ") + e.what());
+    }
+  }
+
+ private:
+  const std::string& path_;
+  const nlohmann::json& root_;
+};
+
+// The arch in its saved form, for "disagree" messages.
+std::string form_of(const Arch& arch) {
+  return arch.space == Space::FBNet ? fbnet_arch_indices(arch) : nb201_string(arch);
+}
+
+}  // namespace
+
+ArchFile ArchFile::read(const std::string& path, const CostLibrary& library) {
+  nlohmann::json root;
+  try {
+    root = nlohmann::json::parse(read_text_file(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(path + ": not valid JSON (" + e.what() + ")");
+  }
+  const ArchJsonReader in(path, root);
+  if (!root.is_object()) throw in.fail(std::string("expected an object with ") + kArchFileKeys);
+  ArchFile file;
+  Space space = Space::FBNet;
+  try {
+    space = parse_space(in.text("space"));
+    file.setting = in.text("setting");
+    if (space == Space::FBNet) parse_fbnet_setting(file.setting);
+  } catch (const DataError&) {
+    throw;
+  } catch (const InputError& e) {
+    throw in.fail(e.what());
+  }
+  if (space == Space::NB201 && to_lower(file.setting) != "cifar10") {
+    throw in.fail("'setting' is '" + file.setting + "', expected cifar10 (the nb201 tables' setting)");
+  }
+  // Every form the file gives, in the order they are compared: the first is the arch.
+  std::vector<std::pair<std::string, Arch>> forms;
+  if (space == Space::FBNet) {
+    if (in.find("op_idx_list")) forms.emplace_back("op_idx_list", in.index_list(space, "op_idx_list"));
+    if (in.find("arch_str")) forms.emplace_back("arch_str", in.fbnet_names());
+  } else {
+    if (in.find("ops")) forms.emplace_back("ops", in.index_list(space, "ops"));
+    if (in.find("arch_str")) forms.emplace_back("arch_str", in.nb201_string());
+    if (const nlohmann::json* index = in.find("index")) {
+      const int i = in.index(*index, "'index'", kNb201Archs - 1);
+      forms.emplace_back("index", library.nb201().arch_at(i));
+    }
+  }
+  if (forms.empty()) {
+    throw in.fail(std::string("no architecture; expected ") + kArchFileKeys);
+  }
+  for (size_t f = 1; f < forms.size(); ++f) {
+    if (forms[f].second != forms[0].second) {
+      throw in.fail("'" + forms[f].first + "' (" + form_of(forms[f].second) + ") and '" +
+                    forms[0].first + "' (" + form_of(forms[0].second) +
+                    ") are different architectures; give one form, or the same arch in each");
+    }
+  }
+  file.arch = forms[0].second;
+  return file;
 }
 
 }  // namespace hwnas

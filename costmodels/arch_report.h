@@ -42,11 +42,14 @@ ArchReport make_arch_report(const CostLibrary& library, const Arch& arch,
                             const std::string& setting, const std::vector<CostKey>& keys = {});
 
 // An architecture saved by a search or a retrain (arch.json, result.json): the arch and the dataset
-// setting its costs belong to. InputError naming the file when it is not such a file.
+// setting its costs belong to. The arch may be given in any of the HW-NAS-Bench forms (fbnet:
+// op_idx_list, arch_str; nb201: ops, index, arch_str), each parsed strictly; the forms given must
+// agree (the NB201 index through `library`'s catalog). DataError naming the file, the key and the
+// value otherwise.
 struct ArchFile {
   Arch arch;
   std::string setting;  // fbnet LUT setting (fixes input size and classes); nb201: cifar10
-  static ArchFile read(const std::string& path);
+  static ArchFile read(const std::string& path, const CostLibrary& library);
 };
 
 // The command-line forms: FBNet names or indices; NB201 index or string.

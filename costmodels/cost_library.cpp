@@ -22,7 +22,7 @@ std::shared_ptr<const CostLibrary> CostLibrary::load(const std::string& dir,
                                                      const std::vector<std::string>& extra_tables) {
   auto library = std::make_shared<CostLibrary>();
   library->dir_ = dir.empty() ? data_dir() : dir;
-  library->fbnet_ = FbnetLut::load(library->dir_ + "/hw-nas-bench/fbnet_lut.json");
+  library->fbnet_ = FbnetLut::load(data_path("hw-nas-bench/fbnet_lut.json", library->dir_));
   library->nb201_ = std::make_shared<const Nb201Tables>(
       Nb201Tables::load(Nb201Tables::default_files(library->dir_)));
   for (const auto& path : extra_tables) {
@@ -84,6 +84,12 @@ std::vector<CostKey> CostLibrary::keys(Space space, const std::string& setting) 
     for (const FbnetLut* lut : all_fbnet_luts()) {
       if (!setting.empty() && !lut->has_setting(parse_fbnet_setting(setting))) continue;
       keys.insert(keys.end(), lut->keys().begin(), lut->keys().end());
+    }
+    // An empty list would print as an empty report or write "costs": {}; say why instead.
+    if (keys.empty() && !setting.empty()) {
+      throw InputError("no fbnet cost table covers the " + setting + " setting (" + fbnet_.file() +
+                       (extra_fbnet_.empty() ? "" : " and the extra tables") +
+                       "); settings: " + join(settings(Space::FBNet), ", "));
     }
     return keys;
   }

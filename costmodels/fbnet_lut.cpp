@@ -3,36 +3,72 @@
 #include <tbb/parallel_for.h>
 
 #include <cmath>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "core/paths.h"
+#include "core/strings.h"
 
 namespace hwnas {
 
 namespace {
 
-// Looks up every key the setting needs; returns the first missing one's description, or "".
-std::string build_table(const std::map<std::string, double>& entries, const FbnetMacro& macro,
-                        FbnetCostTable& table) {
-  const auto take = [&](const std::string& op_key, const std::string& role, double& into) {
-    const auto it = entries.find(op_key);
-    if (it == entries.end()) return "no entry '" + op_key + "' (" + role + ")";
-    into = it->second;
-    return std::string();
-  };
-  std::string missing = take(fbnet_stem_key(macro), "stem", table.stem);
-  for (int l = 0; l < kFbnetLayers && missing.empty(); ++l) {
-    for (int op = 0; op < kFbnetChoices && missing.empty(); ++op) {
-      missing = take(fbnet_layer_key(macro.layers[l], op),
-                     "layer " + std::to_string(l) + " " + kFbnetCandidates[op].name,
-                     table.layer[l * kFbnetChoices + op]);
+// A LUT key a setting needs and what it is for (error messages name both).
+struct NeededKey {
+  std::string op_key;
+  std::string role;
+};
+
+// Every key of a setting in FbnetCostTable order: stem, layers (l * 9 + op), head, pool, FC.
+std::vector<NeededKey> needed_keys(FbnetSetting setting) {
+  const FbnetMacro macro = fbnet_macro(setting);
+  std::vector<NeededKey> keys{{fbnet_stem_key(macro), "stem"}};
+  for (int l = 0; l < kFbnetLayers; ++l) {
+    for (int op = 0; op < kFbnetChoices; ++op) {
+      keys.push_back({fbnet_layer_key(macro.layers[l], op),
+                      "layer " + std::to_string(l) + " " + kFbnetCandidates[op].name});
     }
   }
-  if (missing.empty()) missing = take(fbnet_head_key(macro), "head conv", table.head);
-  if (missing.empty()) missing = take(fbnet_pool_key(macro), "global pool", table.pool);
-  if (missing.empty()) missing = take(fbnet_fc_key(macro), "classifier", table.fc);
-  return missing;
+  keys.push_back({fbnet_head_key(macro), "head conv"});
+  keys.push_back({fbnet_pool_key(macro), "global pool"});
+  keys.push_back({fbnet_fc_key(macro), "classifier"});
+  return keys;
+}
+
+double& slot(FbnetCostTable& table, size_t position) {
+  constexpr size_t kLayers = kFbnetLayers * kFbnetChoices;
+  if (position == 0) return table.stem;
+  if (position <= kLayers) return table.layer[position - 1];
+  if (position == kLayers + 1) return table.head;
+  return position == kLayers + 2 ? table.pool : table.fc;
+}
+
+// The keys of setting `s` (an index into `needed`) that no other setting needs (cifar10 and
+// cifar100: their classifier; ImageNet: nearly all). A file holding one means to cover it.
+std::vector<const NeededKey*> own_keys(size_t s, const std::vector<std::vector<NeededKey>>& needed) {
+  std::set<std::string> others;
+  for (size_t o = 0; o < needed.size(); ++o) {
+    for (const NeededKey& key : needed[o]) {
+      if (o != s) others.insert(key.op_key);
+    }
+  }
+  std::vector<const NeededKey*> own;
+  for (const NeededKey& key : needed[s]) {
+    if (!others.count(key.op_key)) own.push_back(&key);
+  }
+  return own;
+}
+
+// Fills `table` from one metric's entries; returns the first missing key's description, or "".
+std::string build_table(const std::map<std::string, double>& entries,
+                        const std::vector<NeededKey>& needed, FbnetCostTable& table) {
+  for (size_t i = 0; i < needed.size(); ++i) {
+    const auto it = entries.find(needed[i].op_key);
+    if (it == entries.end()) return "no entry '" + needed[i].op_key + "' (" + needed[i].role + ")";
+    slot(table, i) = it->second;
+  }
+  return "";
 }
 
 }  // namespace
@@ -80,24 +116,41 @@ FbnetLut FbnetLut::parse(const std::string& json_text, const std::string& file_n
     }
     lut.keys_.push_back(key);
   }
-  for (FbnetSetting setting : kFbnetSettings) {
-    for (const CostKey& key : lut.keys_) {
-      FbnetCostTable table;
-      const std::string missing =
-          build_table(lut.entries_.at(key.to_string()), fbnet_macro(setting), table);
-      if (!missing.empty()) {
-        lut.incomplete_[static_cast<int>(setting)] = key.to_string() + " has " + missing;
-        break;
-      }
-      lut.tables_[{static_cast<int>(setting), key.to_string()}] = table;
+  // A file covers a setting when one of its metrics is complete for it or holds a key only that
+  // setting needs; then every metric must be complete for it. A setting the file does not cover
+  // (a profiled cifar10 table has no cifar100 classifier) is remembered and reported when asked
+  // for; a covered one with a hole is this file's error, here, not an empty table later.
+  std::vector<std::vector<NeededKey>> all_needed;
+  for (FbnetSetting setting : kFbnetSettings) all_needed.push_back(needed_keys(setting));
+  for (size_t s = 0; s < kFbnetSettings.size(); ++s) {
+    const FbnetSetting setting = kFbnetSettings[s];
+    const std::vector<NeededKey>& needed = all_needed[s];
+    const std::vector<const NeededKey*> own = own_keys(s, all_needed);
+    std::vector<FbnetCostTable> tables(lut.keys_.size());
+    std::vector<std::string> missing(lut.keys_.size());
+    bool covered = false;
+    for (size_t k = 0; k < lut.keys_.size(); ++k) {
+      const auto& entries = lut.entries_.at(lut.keys_[k].to_string());
+      missing[k] = build_table(entries, needed, tables[k]);
+      covered = covered || missing[k].empty();
+      for (const NeededKey* key : own) covered = covered || entries.count(key->op_key) > 0;
     }
-    if (lut.incomplete_.count(static_cast<int>(setting))) {
-      for (const CostKey& key : lut.keys_)
-        lut.tables_.erase({static_cast<int>(setting), key.to_string()});
+    if (!covered) {
+      lut.incomplete_[static_cast<int>(setting)] =
+          "no metric has its entry '" + own.front()->op_key + "' (" + own.front()->role + ")";
+      continue;
+    }
+    for (size_t k = 0; k < lut.keys_.size(); ++k) {
+      if (!missing[k].empty()) {
+        throw DataError(file_name + ": the fbnet " + to_string(setting) + " setting is incomplete: " +
+                        lut.keys_[k].to_string() + " has " + missing[k] +
+                        " (every metric needs every entry of the settings the file covers)");
+      }
+      lut.tables_[{static_cast<int>(setting), lut.keys_[k].to_string()}] = tables[k];
     }
   }
   if (lut.tables_.empty()) {
-    throw DataError(file_name + ": no dataset setting is complete; cifar100: " +
+    throw DataError(file_name + ": covers no fbnet dataset setting; cifar100: " +
                     lut.incomplete_.begin()->second);
   }
   return lut;
@@ -119,8 +172,12 @@ const FbnetCostTable& FbnetLut::table(FbnetSetting setting, const CostKey& key) 
                      "; known: " + known);
   }
   if (const auto it = incomplete_.find(static_cast<int>(setting)); it != incomplete_.end()) {
-    throw DataError(file_ + ": the fbnet " + to_string(setting) +
-                    " setting is incomplete: " + it->second);
+    std::vector<std::string> covered;
+    for (FbnetSetting s : kFbnetSettings) {
+      if (has_setting(s)) covered.push_back(to_string(s));
+    }
+    throw InputError(file_ + " has no fbnet " + to_string(setting) + " costs (" + it->second +
+                     "); it covers " + join(covered, ", "));
   }
   return tables_.at({static_cast<int>(setting), key.to_string()});
 }

@@ -30,8 +30,10 @@ struct FbnetCostTable {
 
 class FbnetLut {
  public:
-  // Validates every value (finite, >= 0) and builds the tables of each setting whose keys are all
-  // present; a setting with a missing key is remembered and reported when asked for.
+  // Validates every value (finite, >= 0) and builds the tables of each setting the file covers
+  // (one of its metrics is complete for it or holds a key only it needs). DataError naming the
+  // file, setting, metric and key when a covered setting lacks a key in some metric; a setting
+  // the file does not cover is an InputError when asked for.
   static FbnetLut parse(const std::string& json_text, const std::string& file_name);
   static FbnetLut load(const std::string& path);
 
@@ -43,7 +45,7 @@ class FbnetLut {
   const std::vector<CostKey>& keys() const { return keys_; }  // in file order
   bool has(const CostKey& key) const;
   bool has_setting(FbnetSetting setting) const;
-  // DataError when the setting lacks a key, InputError when the metric is unknown.
+  // InputError when the file does not cover the setting or the metric is unknown.
   const FbnetCostTable& table(FbnetSetting setting, const CostKey& key) const;
   // A raw LUT entry (profiling and fitting compare against these).
   double entry(const CostKey& key, const std::string& op_key) const;
@@ -54,7 +56,7 @@ class FbnetLut {
   std::vector<CostKey> keys_;
   std::map<std::string, std::map<std::string, double>> entries_;  // metric -> op_key -> value
   std::map<std::pair<int, std::string>, FbnetCostTable> tables_;  // (setting, metric) -> table
-  std::map<int, std::string> incomplete_;  // setting -> why it has no tables
+  std::map<int, std::string> incomplete_;  // setting not covered -> why
 };
 
 class FbnetCostModel : public CostModel {

@@ -5,6 +5,7 @@
 
 #include "core/csv.h"
 #include "core/error.h"
+#include "core/paths.h"
 #include "core/strings.h"
 
 namespace hwnas {
@@ -43,8 +44,9 @@ Nb201Dataset parse_nb201_dataset(std::string_view name) {
 }
 
 Nb201Tables::Files Nb201Tables::default_files(const std::string& data_dir) {
-  return {data_dir + "/hw-nas-bench/nb201_cifar10.csv", data_dir + "/help/nb201_cifar10_latency.csv",
-          data_dir + "/nas-bench-201/nb201_accuracy.csv"};
+  return {data_path("hw-nas-bench/nb201_cifar10.csv", data_dir),
+          data_path("help/nb201_cifar10_latency.csv", data_dir),
+          data_path("nas-bench-201/nb201_accuracy.csv", data_dir)};
 }
 
 Nb201Tables Nb201Tables::load(const Files& files) {

@@ -83,16 +83,49 @@ void validate(const Arch& arch) {
   }
 }
 
+namespace {
+
+// The entries of an FBNet arch string. One separator kind per string: commas (spaces around
+// them allowed), else runs of whitespace (HELP's "7 8 1 ..."), else '-' (the profiler's CSV
+// cells "k3_e1-skip-..."). Brackets around the whole list and quotes around an entry (a pasted
+// Python list) are dropped; nothing else is, so "-1", "1x" or an empty entry stays an entry and
+// fails as one instead of being read as a separator.
+std::vector<std::string_view> fbnet_entries(std::string_view text) {
+  text = trim(text);
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
+    text = trim(text.substr(1, text.size() - 2));
+  }
+  std::vector<std::string_view> entries;
+  if (text.find(',') != std::string_view::npos) {
+    entries = split(text, ',');
+  } else if (text.find_first_of(" \t\r\n") != std::string_view::npos) {
+    entries = split_any(text, " \t\r\n");
+  } else {
+    entries = split(text, '-');
+  }
+  for (auto& entry : entries) {
+    entry = trim(entry);
+    if (entry.size() >= 2 && (entry.front() == '\'' || entry.front() == '"') &&
+        entry.back() == entry.front()) {
+      entry = entry.substr(1, entry.size() - 2);
+    }
+  }
+  return entries;
+}
+
+}  // namespace
+
 Arch parse_fbnet_arch(std::string_view text) {
   const SearchSpace& s = search_space(Space::FBNet);
   Arch arch{Space::FBNet, {}};
-  for (std::string_view piece : split_any(text, ", -\t\n[]'\"")) {
+  for (std::string_view piece : fbnet_entries(text)) {
     int index = -1;
-    if (!parse_int(piece, index)) index = find_choice(s, piece);
+    if (!parse_index(piece, index)) index = find_choice(s, piece);
     if (index < 0 || index >= s.num_choices) {
       throw InputError("fbnet architecture '" + std::string(text) + "': entry " +
-                       std::to_string(arch.ops.size()) + " is '" + std::string(piece) +
-                       "', expected an index 0..8 or one of " + join(s.choice_names, ", "));
+                       std::to_string(arch.ops.size()) + " is " +
+                       (piece.empty() ? "empty" : "'" + std::string(piece) + "'") +
+                       ", expected an index 0..8 or one of " + join(s.choice_names, ", "));
     }
     arch.ops.push_back(index);
   }
@@ -137,8 +170,8 @@ Arch parse_nb201_string(std::string_view text) {
     }
     for (size_t input_node = 0; input_node < edges.size(); ++input_node) {
       const auto parts = split(edges[input_node], '~');
-      int from = -1;
-      if (parts.size() != 2 || !parse_int(parts[1], from) || from != static_cast<int>(input_node)) {
+      // The input node exactly as NAS-Bench-201 writes it: "~+0" or "~ 0" is not an edge.
+      if (parts.size() != 2 || parts[1] != std::to_string(input_node)) {
         throw fail("edge '" + std::string(edges[input_node]) + "' should read op~" +
                    std::to_string(input_node));
       }

@@ -62,8 +62,9 @@ struct Arch {
 // Throws InputError unless `arch` has the space's length and every choice is in range.
 void validate(const Arch& arch);
 
-// FBNet: names "k3_e6,skip,..." or indices "3,8,..." (commas, spaces or '-' between; brackets and
-// quotes of a pasted Python list are ignored). Exactly 22 entries.
+// FBNet: names "k3_e6,skip,..." or indices "3,8,..." (digits only), exactly 22 entries between
+// commas, or whitespace, or '-' (one kind per string); brackets around the list and quotes around
+// an entry (a pasted Python list) are allowed. Anything else is an InputError quoting the entry.
 Arch parse_fbnet_arch(std::string_view text);
 // `count` FBNet archs with every layer's choice uniform and independent, from a seeded mt19937_64.
 // rng() % 9 rather than uniform_int_distribution, which differs between standard libraries: the

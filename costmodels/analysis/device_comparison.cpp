@@ -35,13 +35,13 @@ std::string column_title(const CostKey& key) {
 
 }  // namespace
 
-FoundArchRun FoundArchRun::read(const std::string& dir) {
+FoundArchRun FoundArchRun::read(const std::string& dir, const CostLibrary& library) {
   FoundArchRun run;
   run.dir = dir;
   if (!std::filesystem::exists(dir + "/arch.json")) {
     throw InputError(dir + ": no arch.json (expected the folder of a finished search or retrain)");
   }
-  run.found = ArchFile::read(dir + "/arch.json");
+  run.found = ArchFile::read(dir + "/arch.json", library);
   const std::string result_path = dir + "/result.json";
   if (std::filesystem::exists(result_path)) {
     try {
@@ -208,7 +208,7 @@ DeviceComparison compare_found_archs(
     DeviceComparison::Row row;
     row.target = target;
     for (const auto& dir : dirs) {
-      auto run = FoundArchRun::read(dir);
+      auto run = FoundArchRun::read(dir, library);
       if (!first) first = run.found;
       if (run.found.arch.space != first->arch.space || run.found.setting != first->setting) {
         throw InputError(dir + "/arch.json: space " + to_string(run.found.arch.space) +

@@ -20,7 +20,7 @@ struct FoundArchRun {
   std::optional<double> top1;  // result.json's test top-1 (%)
 
   // InputError naming the folder when arch.json is missing or not hwnas's.
-  static FoundArchRun read(const std::string& dir);
+  static FoundArchRun read(const std::string& dir, const CostLibrary& library);
 };
 
 struct DeviceComparison {

@@ -37,8 +37,9 @@ hwnas::MeasureOptions measure_options(const hwnas::CliArgs& args, hwnas::Measure
 int measure_given(const hwnas::CliArgs& args) {
   std::vector<std::string> paths = args.values("measure-arch");
   std::vector<hwnas::ArchFile> files;
+  const auto library = hwnas::CostLibrary::load(args.value("data-dir"));  // the NB201 catalog
   for (const auto& path : paths) {
-    files.push_back(hwnas::ArchFile::read(path));
+    files.push_back(hwnas::ArchFile::read(path, *library));
     if (files.back().arch.space != files.front().arch.space ||
         files.back().setting != files.front().setting) {
       throw hwnas::InputError(

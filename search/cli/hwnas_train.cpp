@@ -38,12 +38,13 @@ int run(int argc, const char* const* argv) {
   const auto options = hwnas::RetrainOptions::read(config);
   config.check_unknown_keys();
   const std::string arch_path = resume_dir.empty() ? args.value("arch") : resume_dir + "/arch.json";
-  const auto target = hwnas::ArchFile::read(arch_path);
+  // The tables first: an NB201 arch.json's index is checked against their catalog.
+  const auto library = options.tables.load();
+  const auto target = hwnas::ArchFile::read(arch_path, *library);
   const std::string dir = !resume_dir.empty() ? resume_dir
                                               : args.value("out", options.run.run_dir());
   hwnas::open_run_dir(dir, config.resolved_yaml());
   if (resume_dir.empty()) hwnas::write_text_file(dir + "/arch.json", hwnas::read_text_file(arch_path));
-  const auto library = options.tables.load();
   const auto result = hwnas::retrain(options, target, *library, dir, !resume_dir.empty());
   spdlog::info("wrote {}/: config.resolved.yaml, arch.json, log.txt, metrics.csv, model.pt, result.json", dir);
   std::cout << hwnas::arch_to_string(target.arch) << "\n" << result.brief_report() << "\n";

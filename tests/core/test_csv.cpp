@@ -44,6 +44,16 @@ TEST(Csv, MissingColumnListsColumns) {
   EXPECT_EQ(error_of([&] { t.column("c"); }), "m.csv: no column 'c'; columns: a,b");
 }
 
+TEST(Csv, LeadingUtf8ByteOrderMarkIsNotPartOfTheHeader) {
+  const CsvTable t = CsvTable::parse("\xEF\xBB\xBFindex,arch\n0,x\n", "bom.csv");
+  EXPECT_EQ(t.column("index"), 0u);
+  EXPECT_EQ(t.header()[0], "index");
+  EXPECT_EQ(t.integer(0, 0), 0);
+  // Only at the very start: anywhere else the bytes are the file's own.
+  const CsvTable inner = CsvTable::parse("a,\xEF\xBB\xBF" "b\n1,2\n", "inner.csv");
+  EXPECT_EQ(inner.header()[1], "\xEF\xBB\xBF" "b");
+}
+
 TEST(Csv, RowCountIsChecked) {
   const CsvTable t = CsvTable::parse("a\n1\n", "r.csv");
   EXPECT_EQ(error_of([&] { t.expect_rows(2); }), "r.csv: 1 data rows, expected 2");

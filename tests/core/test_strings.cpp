@@ -31,6 +31,17 @@ TEST(Strings, StrictNumbers) {
   EXPECT_FALSE(parse_double("1.5.3", d));
 }
 
+TEST(Strings, IndicesAreDigitsOnly) {
+  int i = -7;
+  EXPECT_TRUE(parse_index("8", i));
+  EXPECT_EQ(i, 8);
+  EXPECT_TRUE(parse_index("15624", i));
+  EXPECT_EQ(i, 15624);
+  for (const char* bad : {"", "-1", "+1", " 1", "1 ", "1e30", "1.0", "0x1", "99999999999"}) {
+    EXPECT_FALSE(parse_index(bad, i)) << "'" << bad << "'";
+  }
+}
+
 TEST(Strings, FormatDoubleRoundTrips) {
   EXPECT_EQ(format_double(3.9408960000000004), "3.9408960000000004");
   EXPECT_EQ(format_double(0.1), "0.1");

@@ -7,6 +7,7 @@
 
 #include "core/paths.h"
 #include "core/strings.h"
+#include "costmodels/arch_report.h"
 #include "support/library_fixture.h"
 #include "support/temp_dir.h"
 
@@ -76,11 +77,10 @@ TEST_F(DamagedData, DisagreeingArchColumnIsRejected) {
             std::string::npos);
 }
 
-TEST_F(DamagedData, MissingLutKeyNamesKeyAndSetting) {
-  std::string text = read("hw-nas-bench/fbnet_lut.json");
-  // Remove the ImageNet classifier from every metric: the 32x32 settings still load.
-  const std::string key = "\"FC_Cin1984_Cout1000\": ";
-  for (size_t at = text.find(key); at != std::string::npos; at = text.find(key)) {
+// Removes `key`'s entry from every metric of the LUT text (or the first one only).
+std::string without_lut_key(std::string text, const std::string& key, bool first_only = false) {
+  const std::string quoted = "\"" + key + "\": ";
+  for (size_t at = text.find(quoted); at != std::string::npos; at = text.find(quoted)) {
     const size_t end = text.find_first_of(",}", at);
     if (text[end] == ',') {
       text.erase(at, end + 1 - at);
@@ -88,15 +88,50 @@ TEST_F(DamagedData, MissingLutKeyNamesKeyAndSetting) {
       const size_t comma = text.rfind(',', at);
       text.erase(comma, end - comma);
     }
+    if (first_only) break;
   }
-  write("hw-nas-bench/fbnet_lut.json", text);
+  return text;
+}
+
+// One missing key used to drop the setting from the whole library: hwnas_query printed an empty
+// metric table and hwnas_train wrote "costs": {}. It is the file's error, at load.
+TEST_F(DamagedData, OneMissingLutKeyIsAnErrorAtLoad) {
+  const std::string key = "ConvBlock_H32_W32_Cin16_Cout16_exp1_kernel3_stride1_group1";
+  write("hw-nas-bench/fbnet_lut.json",
+        without_lut_key(read("hw-nas-bench/fbnet_lut.json"), key, /*first_only=*/true));
+  EXPECT_EQ(load_error(), dir_ + "/hw-nas-bench/fbnet_lut.json: the fbnet cifar100 setting is "
+                                 "incomplete: edgegpu_latency has no entry '" + key +
+                                 "' (layer 0 k3_e1) (every metric needs every entry of the "
+                                 "settings the file covers)");
+}
+
+TEST_F(DamagedData, MissingClassifierOfOneSettingIsAnErrorAtLoad) {
+  // The ImageNet layers are there, its classifier is not: an incomplete setting, not an absent one.
+  write("hw-nas-bench/fbnet_lut.json",
+        without_lut_key(read("hw-nas-bench/fbnet_lut.json"), "FC_Cin1984_Cout1000"));
+  EXPECT_EQ(load_error(), dir_ + "/hw-nas-bench/fbnet_lut.json: the fbnet ImageNet setting is "
+                                 "incomplete: edgegpu_latency has no entry 'FC_Cin1984_Cout1000' "
+                                 "(classifier) (every metric needs every entry of the settings the "
+                                 "file covers)");
+}
+
+TEST_F(DamagedData, ASettingTheFileDoesNotCoverIsNamedWhenAskedFor) {
+  // No metric has the cifar10 classifier: the file is a cifar100 + ImageNet table.
+  write("hw-nas-bench/fbnet_lut.json",
+        without_lut_key(read("hw-nas-bench/fbnet_lut.json"), "FC_Cin1504_Cout10"));
   const auto library = CostLibrary::load(dir_);
-  EXPECT_EQ(library->settings(Space::FBNet), (std::vector<std::string>{"cifar100", "cifar10"}));
+  EXPECT_EQ(library->settings(Space::FBNet), (std::vector<std::string>{"cifar100", "ImageNet"}));
+  const std::string why = "no fbnet cost table covers the cifar10 setting (" + dir_ +
+                          "/hw-nas-bench/fbnet_lut.json); settings: cifar100, ImageNet";
+  EXPECT_EQ(error_of([&] { library->keys(Space::FBNet, "cifar10"); }), why);
+  EXPECT_EQ(error_of([&] { make_arch_report(*library, testing::fbnet(std::vector<int>(22, 3)),
+                                            "cifar10"); }),
+            why);
   EXPECT_EQ(error_of([&] {
-              library->model(Space::FBNet, "ImageNet", parse_cost_key("edgegpu_latency"));
+              library->model(Space::FBNet, "cifar10", parse_cost_key("edgegpu_latency"));
             }),
-            dir_ + "/hw-nas-bench/fbnet_lut.json: the fbnet ImageNet setting is incomplete: "
-                   "edgegpu_latency has no entry 'FC_Cin1984_Cout1000' (classifier)");
+            dir_ + "/hw-nas-bench/fbnet_lut.json has no fbnet cifar10 costs (no metric has its "
+                   "entry 'FC_Cin1504_Cout10' (classifier)); it covers cifar100, ImageNet");
 }
 
 TEST_F(DamagedData, NanInLutIsNotJson) {
@@ -121,8 +156,31 @@ TEST_F(DamagedData, NegativeLutValueNamesTheEntry) {
 
 TEST_F(DamagedData, MissingFileSaysWhereToLook) {
   std::filesystem::remove(dir_ + "/hw-nas-bench/fbnet_lut.json");
-  EXPECT_EQ(load_error(), "cannot open '" + dir_ + "/hw-nas-bench/fbnet_lut.json': No such file "
-                          "or directory (set HWNAS_DATA_DIR to the folder holding the hwnas tables)");
+  EXPECT_EQ(load_error(), dir_ + "/hw-nas-bench/fbnet_lut.json: no such file (set HWNAS_DATA_DIR "
+                                 "to the folder holding the hwnas tables)");
+  std::filesystem::remove(dir_ + "/nas-bench-201/nb201_accuracy.csv");
+  write("hw-nas-bench/fbnet_lut.json", read_text_file(data_dir() + "/hw-nas-bench/fbnet_lut.json"));
+  EXPECT_EQ(load_error(), dir_ + "/nas-bench-201/nb201_accuracy.csv: no such file (set "
+                                 "HWNAS_DATA_DIR to the folder holding the hwnas tables)");
+}
+
+TEST_F(DamagedData, TableThatIsADirectorySaysSo) {
+  std::filesystem::remove(dir_ + "/hw-nas-bench/fbnet_lut.json");
+  std::filesystem::create_directory(dir_ + "/hw-nas-bench/fbnet_lut.json");
+  EXPECT_EQ(load_error(), dir_ + "/hw-nas-bench/fbnet_lut.json: is a directory, expected a file");
+}
+
+// A file the user names is not a bundled table: no HWNAS_DATA_DIR hint for it.
+TEST_F(DamagedData, MissingOrDirectoryExtraTableIsNamedWithoutTheDataHint) {
+  EXPECT_EQ(error_of([&] { CostLibrary::load(dir_, {dir_ + "/mine.json"}); }),
+            dir_ + "/mine.json: no such file");
+  EXPECT_EQ(error_of([&] { CostLibrary::load(dir_, {dir_ + "/help"}); }),
+            dir_ + "/help: is a directory, expected a file");
+}
+
+TEST_F(DamagedData, CsvWithAByteOrderMarkLoads) {
+  write("hw-nas-bench/nb201_cifar10.csv", "\xEF\xBB\xBF" + read("hw-nas-bench/nb201_cifar10.csv"));
+  EXPECT_EQ(load_error(), "(no error)");
 }
 
 }  // namespace

@@ -81,15 +81,28 @@ TEST_F(ExtraTables, AddDevicesWithTheirOwnCostsAndOrigin) {
   EXPECT_EQ(make_arch_report(*library, arch, "cifar100").costs.size(), 8u);
 }
 
+// A profiled or fitted table with a hole is an error when it is loaded, naming the key, not a
+// device that silently has no costs for the setting.
+TEST_F(ExtraTables, AHoleInAnExtraTableIsAnErrorAtLoad) {
+  const std::string path = write_lut(dir_, "host_cpu_latency", "profiled");
+  auto root = nlohmann::ordered_json::parse(read_text_file(path));
+  const std::string key = fbnet_layer_key(fbnet_macro(FbnetSetting::Cifar10).layers[5], 3);
+  ASSERT_EQ(root["host_cpu_latency"].erase(key), 1u);
+  write_text_file(path, root.dump());
+  EXPECT_EQ(testing::error_of([&] { CostLibrary::load("", {path}); }),
+            path + ": the fbnet cifar10 setting is incomplete: host_cpu_latency has no entry '" +
+                key + "' (layer 5 k3_e6) (every metric needs every entry of the settings the "
+                      "file covers)");
+}
+
 TEST_F(ExtraTables, ClearErrors) {
   const std::string lut = write_lut(dir_, "host_cpu_latency", "profiled");
   const auto library = CostLibrary::load("", {lut});
   EXPECT_EQ(testing::error_of([&] {
               library->model(Space::FBNet, "cifar100", {"host_cpu", Metric::Latency});
             }),
-            lut +
-                ": the fbnet cifar100 setting is incomplete: host_cpu_latency has no entry "
-                "'FC_Cin1504_Cout100' (classifier)");
+            lut + " has no fbnet cifar100 costs (no metric has its entry 'FC_Cin1504_Cout100' "
+                  "(classifier)); it covers cifar10");
   const std::string clash = write_lut(dir_, "raspi4_latency", "fitted");
   EXPECT_EQ(testing::error_of([&] { CostLibrary::load("", {clash}); }),
             clash + ": metric 'raspi4_latency' is already defined by " + data_dir() +

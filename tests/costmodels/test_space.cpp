@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "costmodels/arch_report.h"
 #include "costmodels/space.h"
 #include "support/library_fixture.h"
 
@@ -39,6 +40,69 @@ TEST(Space, FbnetErrorsNameTheInput) {
             "k3_e1_g2, k3_e3, k3_e6, k5_e1, k5_e1_g2, k5_e3, k5_e6, skip");
   EXPECT_EQ(error_of([] { validate(Arch{Space::FBNet, std::vector<int>(22, -1)}); }),
             "fbnet architecture: choice 0 is -1, expected 0..8");
+}
+
+// "-1,-1,..." used to be read as 22 times "1": '-' was a separator anywhere. Every entry is now a
+// whole name or a whole digits-only index; the separators are one kind per string.
+TEST(Space, FbnetEntriesAreWholeTokens) {
+  const auto repeat = [](const std::string& entry, const std::string& separator, int n = 22) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += (i ? separator : "") + entry;
+    return out;
+  };
+  const auto entry_error = [](const std::string& text, int entry, const std::string& shown) {
+    return "fbnet architecture '" + text + "': entry " + std::to_string(entry) + " is " + shown +
+           ", expected an index 0..8 or one of k3_e1, k3_e1_g2, k3_e3, k3_e6, k5_e1, k5_e1_g2, "
+           "k5_e3, k5_e6, skip";
+  };
+  for (const std::string bad : {"-1", "+1", "1e30", "99999999999", "1.0", "0x1", "k3_e1x", "'1"}) {
+    const std::string text = repeat(bad, ",");
+    EXPECT_EQ(error_of([&] { parse_fbnet_arch(text); }), entry_error(text, 0, "'" + bad + "'"));
+  }
+  const std::string dashes = repeat("-1", "");  // "-1-1-1...": '-' separated, the first empty
+  EXPECT_EQ(error_of([&] { parse_fbnet_arch(dashes); }), entry_error(dashes, 0, "empty"));
+  const std::string trailing = repeat("1", ",") + ",";
+  EXPECT_EQ(error_of([&] { parse_fbnet_arch(trailing); }), entry_error(trailing, 22, "empty"));
+  const std::string doubled = "1,," + repeat("1", ",", 21);
+  EXPECT_EQ(error_of([&] { parse_fbnet_arch(doubled); }), entry_error(doubled, 1, "empty"));
+  const std::string mixed = "1, 2 3," + repeat("1", ",", 20);  // commas rule: "2 3" is one entry
+  EXPECT_EQ(error_of([&] { parse_fbnet_arch(mixed); }), entry_error(mixed, 1, "'2 3'"));
+
+  // The forms that do parse: commas, whitespace (HELP), '-' between names (the profiler's CSV).
+  const Arch skips{Space::FBNet, std::vector<int>(22, kFbnetSkip)};
+  EXPECT_EQ(parse_fbnet_arch(repeat("8", " , ")), skips);
+  EXPECT_EQ(parse_fbnet_arch(repeat("8", " ")), skips);
+  EXPECT_EQ(parse_fbnet_arch(repeat("skip", "-")), skips);
+  EXPECT_EQ(parse_fbnet_arch("[" + repeat("\"skip\"", ", ") + "]"), skips);
+}
+
+TEST(Space, Nb201InputNodeIsExact) {
+  // "~+0" splits the node groups first ('+' joins them) and fails there.
+  EXPECT_NE(error_of([] { parse_nb201_string("|none~+0|+|none~0|none~1|+|none~0|none~1|none~2|"); }),
+            "(no error)");
+  for (const std::string from : {" 0", "00", "0 ", "-0"}) {
+    const std::string text = "|none~" + from + "|+|none~0|none~1|+|none~0|none~1|none~2|";
+    EXPECT_NE(error_of([&] { parse_nb201_string(text); })
+                  .find("edge 'none~" + from + "' should read op~0"),
+              std::string::npos)
+        << text;
+  }
+}
+
+// hwnas_query --arch: the NB201 index is digits only, the text shown as given.
+TEST(Space, Nb201IndexArgumentIsStrict) {
+  EXPECT_EQ(parse_arch_argument(testing::library(), Space::NB201, "0"),
+            testing::library().nb201().arch_at(0));
+  for (const std::string big : {"15625", "99999999999"}) {
+    EXPECT_EQ(error_of([&] { parse_arch_argument(testing::library(), Space::NB201, big); }),
+              "nb201 index " + big + " is out of range 0..15624");
+  }
+  for (const std::string bad : {"-1", "+12", "1e30", "12abc", "1.0", ""}) {
+    EXPECT_EQ(error_of([&] { parse_arch_argument(testing::library(), Space::NB201, bad); }),
+              "nb201 architecture '" + bad +
+                  "': expected an index 0..15624 (digits only) or a string "
+                  "|op~0|+|op~0|op~1|+|op~0|op~1|op~2|");
+  }
 }
 
 TEST(Space, Nb201StringRoundTrip) {

@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/paths.h"
 #include "support/run_command.h"
+#include "support/temp_dir.h"
 
 namespace hwnas {
 namespace {
@@ -55,6 +58,18 @@ TEST(HwnasQuery, BadInputIsOneLineAndExitStatusTwo) {
       {"--space nb201 --arch 1 --metric tpu_latency", "nb201 has no metric 'tpu_latency'"},
       {"--space resnet --arch 1", "unknown search space 'resnet'; known: fbnet, nb201"},
       {"--arhc 1", "unknown option '--arhc'"},
+      // '-' is no sign trick: these used to print k3_e1_g2's costs with exit status 0.
+      {"--space fbnet --setting cifar10 --arch -1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,"
+       "-1,-1,-1,-1,-1,-1",
+       "hwnas_query: fbnet architecture '-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,-1,"
+       "-1,-1,-1': entry 0 is '-1', expected an index 0..8 or one of k3_e1, k3_e1_g2, k3_e3, "
+       "k3_e6, k5_e1, k5_e1_g2, k5_e3, k5_e6, skip"},
+      {"--space nb201 --arch +12", "hwnas_query: nb201 architecture '+12': expected an index "
+                                   "0..15624 (digits only) or a string"},
+      {"--space nb201 --arch 99999999999", "hwnas_query: nb201 index 99999999999 is out of range"},
+      // A file the user names: what is wrong with it, without the HWNAS_DATA_DIR hint.
+      {"--arch 1 --cost-table /nonexistent/t.json", "hwnas_query: /nonexistent/t.json: no such file\n"},
+      {"--arch 1 --cost-table /tmp", "hwnas_query: /tmp: is a directory, expected a file"},
   };
   for (const auto& [args, expected] : cases) {
     const auto r = run_command(kQuery + " " + args);
@@ -70,6 +85,29 @@ TEST(HwnasQuery, ListNamesEverySpaceAndDevice) {
   for (const char* expected : {"space fbnet", "space nb201", "settings: cifar100, cifar10, ImageNet",
                                "edgetpu_latency", "[8787 of 15625 known]", "samsung_s7_latency"}) {
     EXPECT_NE(r.output.find(expected), std::string::npos) << expected;
+  }
+}
+
+// A LUT copy with one key less used to print an empty metric table with exit status 0.
+TEST(HwnasQuery, IncompleteLutIsAnErrorNamingTheKey) {
+  const testing::TempDir temp("query_lut");
+  const std::string data = std::string(HWNAS_SOURCE_DIR) + "/data";
+  std::filesystem::copy(data, temp.path(), std::filesystem::copy_options::recursive);
+  auto lut = nlohmann::ordered_json::parse(read_text_file(temp / "hw-nas-bench/fbnet_lut.json"));
+  const std::string key = "ConvBlock_H32_W32_Cin16_Cout16_exp6_kernel3_stride1_group1";
+  ASSERT_EQ(lut["edgegpu_latency"].erase(key), 1u);
+  write_text_file(temp / "hw-nas-bench/fbnet_lut.json", lut.dump());
+  for (const std::string setting : {"cifar100", "cifar10"}) {
+    const auto r = run_command("HWNAS_DATA_DIR=" + temp.path() + " " + kQuery +
+                               " --space fbnet --setting " + setting +
+                               " --arch k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,"
+                               "k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,"
+                               "k3_e6,k3_e6");
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_EQ(r.output, "hwnas_query: " + temp.path() + "/hw-nas-bench/fbnet_lut.json: the fbnet "
+                        "cifar100 setting is incomplete: edgegpu_latency has no entry '" + key +
+                        "' (layer 0 k3_e6) (every metric needs every entry of the settings the "
+                        "file covers)\n");
   }
 }
 

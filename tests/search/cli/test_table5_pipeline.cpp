@@ -58,7 +58,7 @@ TEST(Table5Pipeline, ToyRunWritesTheTableWithTheLibrarysLatencies) {
     const double top1 = table.number(r, 2);
     EXPECT_GE(top1, 0.0);
     EXPECT_LE(top1, 100.0);
-    const auto found = ArchFile::read(std::string(table.cell(r, 1)) + "/arch.json");
+    const auto found = ArchFile::read(std::string(table.cell(r, 1)) + "/arch.json", *library);
     EXPECT_EQ(found.setting, "cifar10");
     std::string arch = arch_to_string(found.arch);
     std::replace(arch.begin(), arch.end(), ',', ' ');
