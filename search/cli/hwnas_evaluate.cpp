@@ -18,6 +18,7 @@
 #include "core/csv.h"
 #include "core/error.h"
 #include "core/paths.h"
+#include "core/run_dir.h"
 #include "core/run_header.h"
 #include "core/strings.h"
 #include "costmodels/cost_library.h"
@@ -88,7 +89,8 @@ int run(int argc, const char* const* argv) {
   std::shuffle(codes.begin(), codes.end(), rng);
   codes.resize(std::min<size_t>(codes.size(), static_cast<size_t>(archs)));
 
-  std::filesystem::create_directories(out);
+  // Held for the whole evaluation: two evaluations into one folder would mix ranking.csv.
+  const auto held = hwnas::lock_output_dir(out, "evaluation");
   const std::string csv_path = out + "/ranking.csv";
   const std::string header = "index,arch,supernet_top1,table_top1";
   std::map<int, double> done;  // index -> supernet top-1, from an earlier (interrupted) run

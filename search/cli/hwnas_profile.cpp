@@ -154,7 +154,9 @@ int run(int argc, const char* const* argv) {
   if (std::filesystem::exists(lut_path)) {
     hwnas::check_lut_protocol(lut_path, hwnas::lut_protocol(o, hwnas::apply_threads(o.measure)));
   }
-  hwnas::open_run_dir(out, hwnas::profile_options_yaml(o));
+  // A rerun into the same --out continues the profile (per block); another kind of run is refused.
+  const auto held = hwnas::open_run_dir(out, hwnas::profile_options_yaml(o),
+                                        {"profile", hwnas::RunDirMode::kRerun});
   spdlog::info("hwnas_profile: {} -> {}/", hwnas::host_description(), out);
 
   const auto lut = hwnas::profile_fbnet_lut(o, out);

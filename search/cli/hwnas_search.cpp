@@ -19,6 +19,7 @@
 #include "search/differentiable/supernet_evaluator.h"
 #include "search/differentiable/supernet_search.h"
 #include "search/differentiable/supernet_strategy.h"
+#include "search/training/resume.h"
 
 namespace {
 
@@ -68,16 +69,49 @@ int run_supernet(const hwnas::Config& config, const hwnas::CliArgs& args, const 
                             "searches one seed at a time (--set seed=N)");
   }
   if (args.has("check")) return report_checked(config, [&] { options.tables.load(); });
-  const std::string dir = !resume_dir.empty() ? resume_dir : args.value("out", options.run.run_dir());
-  hwnas::open_run_dir(dir, config.resolved_yaml());
-  spdlog::info("hwnas_search {} -> {}", resume_dir.empty() ? "--config " + args.value("config")
-                                                           : "--resume " + resume_dir, dir);
+  const bool resume = !resume_dir.empty();
+  const std::string dir = resume ? resume_dir : args.value("out", options.run.run_dir());
+  const auto held = hwnas::open_run_dir(
+      dir, config.resolved_yaml(),
+      {"supernet search", resume ? hwnas::RunDirMode::kResume : hwnas::RunDirMode::kStart});
+  if (resume) {
+    const auto sets = args.values("set");
+    const bool epochs_set = std::any_of(sets.begin(), sets.end(), [](const std::string& s) {
+      return hwnas::split_override(s).first == "train.epochs";
+    });
+    hwnas::check_resumable(dir, "hwnas_search", options.train.epochs, epochs_set);
+    // The run goes on with what --set changed; its checkpoints record it from now on.
+    if (!sets.empty()) hwnas::write_file_atomically(dir + "/config.resolved.yaml", config.resolved_yaml());
+  }
+  spdlog::info("hwnas_search {} -> {}", resume ? "--resume " + resume_dir
+                                               : "--config " + args.value("config"), dir);
   const auto library = options.tables.load();
-  const auto result = hwnas::SupernetSearch(options, library).run(dir, !resume_dir.empty());
+  const auto result = hwnas::SupernetSearch(options, library).run(dir, resume);
   spdlog::info("wrote {}/: config.resolved.yaml, log.txt, metrics.csv, {}, checkpoints/", dir,
                result.trained_only.empty() ? "arch.json" : "supernet.json");
   std::cout << result.brief_report() << "\n";
   return 0;
+}
+
+// --resume DIR continues the run DIR holds with DIR's config: options that would start or
+// shape another run are refused rather than ignored.
+void check_resume_arguments(const hwnas::CliArgs& args, const std::string& dir) {
+  for (const char* option : {"config", "out", "init-from", "seeds"}) {
+    if (!args.has(option)) continue;
+    const std::string name = option == std::string("config") || option == std::string("out")
+                                 ? "--config/--out"
+                                 : "--" + std::string(option);
+    throw hwnas::InputError("hwnas_search: --resume DIR continues the run in DIR with its own "
+                            "config; " + name + " cannot be combined");
+  }
+  hwnas::check_resume_overrides("hwnas_search", args.values("set"));
+  if (std::filesystem::exists(dir) && !std::filesystem::is_directory(dir)) {
+    throw hwnas::InputError(dir + " is a file, expected a run folder");
+  }
+  if (!std::filesystem::exists(dir + "/config.resolved.yaml")) {
+    throw hwnas::InputError("hwnas_search: --resume: " + dir +
+                            " holds no run to resume (no config.resolved.yaml)");
+  }
 }
 
 int run(int argc, const char* const* argv) {
@@ -109,8 +143,9 @@ int run(int argc, const char* const* argv) {
   }
   const std::string resume_dir = args.value("resume");
   if (!resume_dir.empty()) {
+    check_resume_arguments(args, resume_dir);
     // The run's own resolved config: the resumed run is the run that was started.
-    const auto config = hwnas::Config::load(resume_dir + "/config.resolved.yaml");
+    const auto config = hwnas::Config::load(resume_dir + "/config.resolved.yaml", args.values("set"));
     const std::string type = config.root().child("strategy").get_string("type", "");
     if (!hwnas::is_supernet_strategy(type)) {
       throw hwnas::InputError("hwnas_search: --resume continues supernet searches (" +
@@ -133,8 +168,10 @@ int run(int argc, const char* const* argv) {
   if (args.has("check")) return report_checked(config, [] {});  // from_config loaded the tables
 
   const std::string dir = args.value("out", search.options().run.run_dir());
-  std::filesystem::remove(dir + "/log.txt");  // a fresh tabular run starts a fresh log
-  hwnas::open_run_dir(dir, config.resolved_yaml());
+  // A sampling search keeps no checkpoint and takes seconds: a rerun redoes it, with a fresh log.
+  const auto held = hwnas::open_run_dir(
+      dir, config.resolved_yaml(),
+      {"sampling search", hwnas::RunDirMode::kRerun, /*fresh_log=*/true});
   spdlog::info("hwnas_search --config {} -> {}", args.value("config"), dir);
   spdlog::info("{}", search.evaluator().describe());
   spdlog::info("objective: {}; strategy: {}", search.objective().describe(), search.strategy().name());

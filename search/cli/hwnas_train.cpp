@@ -1,6 +1,8 @@
 // hwnas_train: retrain a found architecture from scratch and evaluate it.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "core/cli_args.h"
@@ -9,6 +11,7 @@
 #include "core/logging.h"
 #include "core/paths.h"
 #include "core/run_dir.h"
+#include "search/training/resume.h"
 #include "search/training/retrain.h"
 
 namespace {
@@ -28,24 +31,50 @@ int run(int argc, const char* const* argv) {
        {"log-level", true, "debug, info (default), warn, error"}});
   if (!args.parse_and_start(argc, argv, /*default_log_level=*/"info")) return 0;  // --help
   const std::string resume_dir = args.value("resume");
-  if (resume_dir.empty() && (!args.has("arch") || !args.has("config"))) {
+  const bool resume = !resume_dir.empty();
+  if (!resume && (!args.has("arch") || !args.has("config"))) {
     throw hwnas::InputError("hwnas_train: --arch and --config are required (or --resume DIR)");
   }
+  if (resume) {
+    // Options that would start or shape another run are refused rather than ignored.
+    if (args.has("arch") || args.has("config") || args.has("out")) {
+      throw hwnas::InputError("hwnas_train: --resume DIR continues the run in DIR with its own "
+                              "config and arch.json; --arch/--config/--out cannot be combined");
+    }
+    hwnas::check_resume_overrides("hwnas_train", args.values("set"));
+    if (std::filesystem::exists(resume_dir) && !std::filesystem::is_directory(resume_dir)) {
+      throw hwnas::InputError(resume_dir + " is a file, expected a run folder");
+    }
+    if (!std::filesystem::exists(resume_dir + "/config.resolved.yaml")) {
+      throw hwnas::InputError("hwnas_train: --resume: " + resume_dir +
+                              " holds no run to resume (no config.resolved.yaml)");
+    }
+  }
   // A resumed run reads its own resolved config and the arch it copied into its folder.
-  const auto config = resume_dir.empty()
-                          ? hwnas::Config::load(args.value("config"), args.values("set"))
-                          : hwnas::Config::load(resume_dir + "/config.resolved.yaml");
+  const auto config = resume ? hwnas::Config::load(resume_dir + "/config.resolved.yaml", args.values("set"))
+                             : hwnas::Config::load(args.value("config"), args.values("set"));
   const auto options = hwnas::RetrainOptions::read(config);
   config.check_unknown_keys();
-  const std::string arch_path = resume_dir.empty() ? args.value("arch") : resume_dir + "/arch.json";
+  const std::string arch_path = resume ? resume_dir + "/arch.json" : args.value("arch");
   // The tables first: an NB201 arch.json's index is checked against their catalog.
   const auto library = options.tables.load();
   const auto target = hwnas::ArchFile::read(arch_path, *library);
-  const std::string dir = !resume_dir.empty() ? resume_dir
-                                              : args.value("out", options.run.run_dir());
-  hwnas::open_run_dir(dir, config.resolved_yaml());
-  if (resume_dir.empty()) hwnas::write_text_file(dir + "/arch.json", hwnas::read_text_file(arch_path));
-  const auto result = hwnas::retrain(options, target, *library, dir, !resume_dir.empty());
+  const std::string dir = resume ? resume_dir : args.value("out", options.run.run_dir());
+  const auto held = hwnas::open_run_dir(
+      dir, config.resolved_yaml(),
+      {"retraining", resume ? hwnas::RunDirMode::kResume : hwnas::RunDirMode::kStart});
+  if (resume) {
+    const auto sets = args.values("set");
+    const bool epochs_set = std::any_of(sets.begin(), sets.end(), [](const std::string& s) {
+      return hwnas::split_override(s).first == "train.epochs";
+    });
+    hwnas::check_resumable(dir, "hwnas_train", options.train.epochs, epochs_set,
+                           hwnas::retrain_identity(target));
+    if (!sets.empty()) hwnas::write_file_atomically(dir + "/config.resolved.yaml", config.resolved_yaml());
+  } else {
+    hwnas::write_file_atomically(dir + "/arch.json", hwnas::read_text_file(arch_path));
+  }
+  const auto result = hwnas::retrain(options, target, *library, dir, resume);
   spdlog::info("wrote {}/: config.resolved.yaml, arch.json, log.txt, metrics.csv, model.pt, result.json", dir);
   std::cout << hwnas::arch_to_string(target.arch) << "\n" << result.brief_report() << "\n";
   return 0;

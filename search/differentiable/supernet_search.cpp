@@ -6,14 +6,16 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 
 #include "core/config.h"
 #include "core/csv.h"
 #include "core/error.h"
 #include "core/strings.h"
+#include "core/paths.h"
+#include "search/training/checkpoint_file.h"
 #include "search/training/image_data.h"
+#include "search/training/resume.h"
 #include "search/training/training.h"
 #include "supernet/supernet.h"
 #include "supernet/torch_runtime.h"
@@ -144,7 +146,10 @@ class Trainer {
   }
 
   SupernetSearchResult run(bool resume) {
-    fs::create_directories(run_dir_ + "/checkpoints");
+    std::error_code error;
+    fs::create_directories(run_dir_ + "/checkpoints", error);
+    if (error) throw IoError("cannot create '" + run_dir_ + "/checkpoints': " + error.message());
+    identity_ = run_identity(run_dir_);
     int start_epoch = 0;
     if (resume) {
       start_epoch = load_checkpoint(run_dir_, /*own_run=*/true);
@@ -168,11 +173,16 @@ class Trainer {
     }
     if (start_epoch >= last_epoch_) result = summary(last_epoch_, evaluate());
     if (!cost_) result.trained_only = strategy_.name();
-    if (cost_) {
-      write_supernet_arch_json(run_dir_ + "/arch.json", library_, o_.cost_setting(),
-                               {strategy_.name(), cost_->describe(), o_.cost.target}, result);
-    } else {
-      write_trained_supernet_json(run_dir_ + "/supernet.json", trained_facts(result.epochs));
+    try {
+      if (cost_) {
+        write_supernet_arch_json(run_dir_ + "/arch.json", library_, o_.cost_setting(),
+                                 {strategy_.name(), cost_->describe(), o_.cost.target}, result);
+      } else {
+        write_trained_supernet_json(run_dir_ + "/supernet.json", trained_facts(result.epochs));
+      }
+    } catch (const IoError& e) {
+      throw IoError(e.what() + resume_hint() + " (it writes " + (cost_ ? "arch.json" : "supernet.json") +
+                    " again)");
     }
     return result;
   }
@@ -270,7 +280,7 @@ class Trainer {
     row.multiplier = cost_ ? cost_->multiplier() : 0.0;
     row.temperature = strategy_.temperature(epoch);
     row.images_per_s = stats.seen * (searching ? 2.0 : 1.0) / seconds;
-    std::ofstream(run_dir_ + "/metrics.csv", std::ios::app) << metrics_columns().line(row) << "\n";
+    append_file_checked(run_dir_ + "/metrics.csv", metrics_columns().line(row) + "\n", resume_hint());
     spdlog::info("epoch {} done: E[cost] {:.4f}  argmax cost {:.4f}  entropy {:.3f}  train acc "
                  "{:.1f}%  test acc {:.1f}%  ({:.0f} s)",
                  epoch + 1, result.expected_cost, result.arch_cost, row.entropy,
@@ -282,8 +292,15 @@ class Trainer {
     return {{"sgd", sgd_.get()}, {"adam", adam_.get()}};
   }
 
+  // What a failed write leaves: the checkpoint of the last finished epoch, which --resume continues.
+  std::string resume_hint() const {
+    return "; the run's last checkpoint is kept; free space and run hwnas_search --resume " + run_dir_;
+  }
+
   void save_checkpoint(int completed_epochs) {
     Checkpoint checkpoint;
+    checkpoint.kind = "hwnas_search";
+    checkpoint.config = identity_;
     checkpoint.numbers = {{"completed_epochs", completed_epochs},
                           {"multiplier", cost_ ? cost_->multiplier() : 0.0},
                           {"reference", cost_ ? cost_->reference() : 0.0}};
@@ -345,7 +362,8 @@ class Trainer {
     }
     // The source's rows of the epochs it trained become this run's first rows.
     const std::string source_metrics = dir + "/metrics.csv";
-    if (fs::exists(source_metrics)) fs::copy_file(source_metrics, run_dir_ + "/metrics.csv", fs::copy_options::overwrite_existing);
+    check_metrics_csv(source_metrics, completed);
+    write_file_checked(run_dir_ + "/metrics.csv", read_text_file(source_metrics));
     return completed;
   }
 
@@ -363,6 +381,7 @@ class Trainer {
   const SupernetSearchOptions& o_;
   const SupernetStrategy& strategy_;
   std::string run_dir_;
+  std::string identity_;  // what the checkpoints record of the run (search/training/resume.h)
   torch::Device device_;
   const CostLibrary& library_;
   std::optional<CostLoss> cost_;  // searches only

@@ -5,7 +5,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
 
@@ -14,7 +13,9 @@
 #include "core/paths.h"
 #include "core/strings.h"
 #include "costmodels/arch_report.h"
+#include "search/training/checkpoint_file.h"
 #include "search/training/image_data.h"
+#include "search/training/resume.h"
 #include "search/training/training.h"
 #include "supernet/supernet.h"
 #include "supernet/torch_runtime.h"
@@ -69,6 +70,12 @@ std::string RetrainResult::brief_report() const {
   return line;
 }
 
+std::string retrain_identity(const ArchFile& target) {
+  // JSON strings are YAML scalars: quoted, whatever the arch string holds.
+  return "arch: {ops: " + nlohmann::json(arch_to_string(target.arch)).dump() +
+         ", setting: " + nlohmann::json(target.setting).dump() + "}\n";
+}
+
 RetrainResult retrain(const RetrainOptions& o, const ArchFile& target, const CostLibrary& library,
                       const std::string& run_dir, bool resume) {
   const torch::Device device = start_torch(o.run.device, o.run.threads, o.run.seed).device;
@@ -82,12 +89,16 @@ RetrainResult retrain(const RetrainOptions& o, const ArchFile& target, const Cos
   const std::string checkpoint_path = run_dir + "/checkpoints/last.pt";
   Checkpoint checkpoint;
   checkpoint.numbers = {{"completed_epochs", 0}};
+  const std::string identity = run_identity(run_dir, retrain_identity(target));
   int start = 0;
   if (resume && checkpoint.load(checkpoint_path, *net, {{"sgd", sgd.get()}}, device)) {
     start = static_cast<int>(checkpoint.numbers["completed_epochs"]);
     spdlog::info("resuming {} after epoch {}", run_dir, start);
   }
   reset_metrics_csv(run_dir + "/metrics.csv", metrics_columns().header(), start);
+  // What a failed write leaves: the checkpoint of the last finished epoch, which --resume continues.
+  const std::string resume_hint = "; the run's last checkpoint is kept; free space and run "
+                                  "hwnas_train --resume " + run_dir;
   std::vector<int64_t> all(data.train.size());
   std::iota(all.begin(), all.end(), 0);
   const int steps = static_cast<int>((all.size() + o.train.batch_size - 1) / o.train.batch_size);
@@ -131,21 +142,23 @@ RetrainResult retrain(const RetrainOptions& o, const ArchFile& target, const Cos
     result = {top1, epoch + 1, seen / train_seconds};
     const EpochRow row{epoch + 1, loss_sum / seen, 100.0 * correct / seen, top1,
                        sgd->param_groups()[0].options().get_lr(), result.images_per_s};
-    std::ofstream(run_dir + "/metrics.csv", std::ios::app) << metrics_columns().line(row) << "\n";
+    append_file_checked(run_dir + "/metrics.csv", metrics_columns().line(row) + "\n", resume_hint);
     spdlog::info("epoch {} done: train loss {:.3f}  train acc {:.1f}%  test top-1 {:.2f}%  ({:.0f} s)",
                  epoch + 1, row.train_loss, row.train_acc, top1, train_seconds);
     checkpoint.numbers["completed_epochs"] = epoch + 1;
+    checkpoint.kind = "hwnas_train";
+    checkpoint.config = identity;
     checkpoint.save(checkpoint_path, *net, {{"sgd", sgd.get()}});
     if (stop_requested(o.train, epoch + 1, start)) return result;
   }
   if (start >= o.train.epochs) result = {test_top1(), o.train.epochs, 0.0};  // already finished
-  torch::save(net, run_dir + "/model.pt");
+  save_module_checked(*net, run_dir + "/model.pt", resume_hint);
   auto j = nlohmann::ordered_json::parse(make_arch_report(library, target.arch, target.setting).to_json());
   j["dataset"] = data.train.name;
   j["top1"] = result.top1;
   j["epochs"] = result.epochs;
   j["train_images_per_s"] = result.images_per_s;
-  write_text_file(run_dir + "/result.json", j.dump(2) + "\n");
+  write_file_checked(run_dir + "/result.json", j.dump(2) + "\n", resume_hint);
   return result;
 }
 

@@ -44,6 +44,10 @@ struct RetrainResult {
   std::string brief_report() const;  // "test top-1 ...% after N epochs (... training images/s)"
 };
 
+// What besides config.resolved.yaml defines a retraining run, as YAML keys (arch.ops,
+// arch.setting): its checkpoints record it, and --resume refuses an arch.json edited since.
+std::string retrain_identity(const ArchFile& target);
+
 // Trains in `run_dir`: metrics.csv, checkpoints/last.pt, model.pt (final weights) and
 // result.json (top-1, the arch's cost on every device/metric, FLOPs, params).
 RetrainResult retrain(const RetrainOptions& options, const ArchFile& target,

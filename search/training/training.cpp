@@ -9,8 +9,11 @@
 #include <numeric>
 #include <sstream>
 
+#include "core/error.h"
 #include "core/paths.h"
 #include "core/strings.h"
+#include "search/training/checkpoint_file.h"
+#include "search/training/resume.h"
 
 namespace hwnas {
 
@@ -112,7 +115,8 @@ bool stop_requested(const TrainLoopOptions& train, int completed, int first_epoc
 
 void reset_metrics_csv(const std::string& path, const std::string& header, int completed_epochs) {
   std::vector<std::string> keep = {header};
-  if (completed_epochs > 0 && std::filesystem::exists(path)) {
+  if (completed_epochs > 0) {
+    check_metrics_csv(path, completed_epochs);
     std::istringstream old(read_text_file(path));
     std::string line;
     std::getline(old, line);
@@ -123,8 +127,25 @@ void reset_metrics_csv(const std::string& path, const std::string& header, int c
       }
     }
   }
-  write_text_file(path, join(keep, "\n") + "\n");
+  write_file_checked(path, join(keep, "\n") + "\n");
 }
+
+namespace {
+
+std::string serialized(torch::serialize::OutputArchive& archive) {
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  return std::move(bytes).str();
+}
+
+// LibTorch's message without its C++ backtrace, on one line and short.
+std::string torch_reason(const c10::Error& e) {
+  std::string what = e.what_without_backtrace();
+  what = what.substr(0, what.find('\n'));
+  return what.size() > 200 ? what.substr(0, 200) + "..." : what;
+}
+
+}  // namespace
 
 void Checkpoint::save(const std::string& path, torch::nn::Module& module,
                       const std::map<std::string, torch::optim::Optimizer*>& optimizers) const {
@@ -137,33 +158,86 @@ void Checkpoint::save(const std::string& path, torch::nn::Module& module,
     optimizer->save(optimizer_archive);
     archive.write("optimizer." + name, optimizer_archive);
   }
+  // The numbers live in the checksummed record; in the archive too for an older hwnas.
   for (const auto& [name, value] : numbers) {
     archive.write("number." + name, torch::tensor(value, torch::kDouble));
   }
-  archive.save_to(path + ".tmp");
-  std::filesystem::rename(path + ".tmp", path);
+  std::string bytes;
+  try {
+    bytes = serialized(archive);
+  } catch (const c10::Error& e) {
+    throw IoError(path + ": cannot be serialized (" + torch_reason(e) + ")");
+  }
+  try {
+    write_checkpoint_file(path, bytes, CheckpointMeta{kind, config, numbers, true}, "");
+  } catch (const IoError& e) {
+    // Say what survived: the file the failed write did not replace.
+    std::string survives = "; no checkpoint was written before";
+    if (std::filesystem::exists(path)) {
+      survives = "; the last good checkpoint is kept";
+      try {
+        const auto old = read_checkpoint_file(path).meta.numbers;
+        if (const auto it = old.find("completed_epochs"); it != old.end()) {
+          survives = "; the last good checkpoint (epoch " +
+                     std::to_string(static_cast<int>(it->second)) + ") is kept";
+        }
+      } catch (const Error&) {
+      }
+    }
+    const auto run_dir = std::filesystem::path(path).parent_path().parent_path().string();
+    if (!kind.empty()) survives += "; free space and run " + kind + " --resume " + run_dir;
+    throw IoError(e.what() + survives);
+  }
 }
 
 bool Checkpoint::load(const std::string& path, torch::nn::Module& module,
                       const std::map<std::string, torch::optim::Optimizer*>& optimizers,
                       const torch::Device& device) {
   if (!std::filesystem::exists(path)) return false;
+  const CheckpointFile file = read_checkpoint_file(path);
+  if (!file.meta.verified) {
+    spdlog::warn("{}: a checkpoint of an older hwnas, without a checksum: loaded unverified", path);
+  }
   torch::serialize::InputArchive archive;
-  archive.load_from(path, device);
-  torch::serialize::InputArchive module_archive;
-  archive.read("module", module_archive);
-  module.load(module_archive);
-  for (const auto& [name, optimizer] : optimizers) {
-    torch::serialize::InputArchive optimizer_archive;
-    archive.read("optimizer." + name, optimizer_archive);
-    optimizer->load(optimizer_archive);
+  try {
+    archive.load_from(file.archive.data(), file.archive.size(), device);
+  } catch (const c10::Error& e) {
+    throw_corrupt_checkpoint(path, "LibTorch cannot read it: " + torch_reason(e));
   }
-  for (auto& [name, value] : numbers) {
-    torch::Tensor t;
-    archive.read("number." + name, t);
-    value = t.item<double>();
+  try {
+    torch::serialize::InputArchive module_archive;
+    archive.read("module", module_archive);
+    module.load(module_archive);
+    for (const auto& [name, optimizer] : optimizers) {
+      torch::serialize::InputArchive optimizer_archive;
+      archive.read("optimizer." + name, optimizer_archive);
+      optimizer->load(optimizer_archive);
+    }
+    for (auto& [name, value] : numbers) {
+      if (file.meta.verified) {
+        const auto it = file.meta.numbers.find(name);
+        if (it == file.meta.numbers.end()) throw_corrupt_checkpoint(path, "it has no number '" + name + "'");
+        value = it->second;
+      } else {
+        torch::Tensor t;
+        archive.read("number." + name, t);
+        value = t.item<double>();
+      }
+    }
+  } catch (const c10::Error& e) {
+    throw DataError(path + ": does not fit this run's network (" + torch_reason(e) +
+                    ")");
   }
+  kind = file.meta.kind;
+  config = file.meta.config;
   return true;
+}
+
+void save_module_checked(torch::nn::Module& module, const std::string& path,
+                         const std::string& what_survives) {
+  torch::serialize::OutputArchive archive;
+  module.save(archive);
+  write_file_checked(path, serialized(archive), what_survives);
 }
 
 }  // namespace hwnas

@@ -84,19 +84,33 @@ bool stop_requested(const TrainLoopOptions& train, int completed, int first_epoc
 
 // metrics.csv with `header`, keeping the rows of the first `completed_epochs` epochs of an
 // existing file (a resumed run does not repeat them, and drops the rows of a killed epoch).
+// DataError naming the file when it lacks rows of completed epochs: history is never lost
+// silently.
 void reset_metrics_csv(const std::string& path, const std::string& header, int completed_epochs);
 
-// One file holding a module, its optimizers and a few numbers, written atomically (a kill never
-// leaves half a checkpoint).
+// One file holding a module, its optimizers, a few numbers and who wrote it, written atomically
+// (a kill never leaves half a checkpoint) with a checksum (search/training/checkpoint_file.h).
 struct Checkpoint {
   std::map<std::string, double> numbers;
+  // The writing run: its program (hwnas_search, hwnas_train) and config.resolved.yaml. Saved
+  // with the checkpoint, filled by load(): --resume compares them with the run folder's.
+  std::string kind;
+  std::string config;
 
+  // IoError "<path>: cannot be written (<reason>); the last good checkpoint (epoch N) is kept;
+  // free space and run <kind> --resume <run folder>" with the previous file left intact.
   void save(const std::string& path, torch::nn::Module& module,
             const std::map<std::string, torch::optim::Optimizer*>& optimizers) const;
-  // False when `path` does not exist.
+  // False when `path` does not exist. DataError "<path>: corrupt checkpoint (...)" when it does
+  // not verify or LibTorch cannot read it, "<path>: does not fit this run's network (...)" when
+  // it holds another model.
   bool load(const std::string& path, torch::nn::Module& module,
             const std::map<std::string, torch::optim::Optimizer*>& optimizers,
             const torch::Device& device);
 };
+
+// Serializes `module` (torch::save's format) and writes it with write_file_checked.
+void save_module_checked(torch::nn::Module& module, const std::string& path,
+                         const std::string& what_survives);
 
 }  // namespace hwnas
