@@ -154,8 +154,8 @@ def cli_cases(b, tmp):
 # ---------------------------------------------------------------- tables
 def table_cases(b, tmp, data_dir):
     import json
-    lut_name = "fbnet_lut.json"
-    lut = json.load(open(os.path.join(data_dir, lut_name)))
+    lut_name = "hw-nas-bench/fbnet_lut.json"
+    lut = json.load(open(os.path.join(data_dir, lut_name)))  # metric -> LUT key -> value
     fbnet = "k3_e6," * 21 + "skip"
 
     def with_lut(tag, text):
@@ -166,22 +166,23 @@ def table_cases(b, tmp, data_dir):
             f.write(text)
         return d
 
-    setting = sorted(lut.keys())[0]
     cases = []
-    # Delete one key of each metric (first and last of the setting's entries).
-    for metric in sorted(lut[setting].keys())[:8]:
-        entries = lut[setting][metric]
-        if not isinstance(entries, dict) or not entries:
-            continue
-        for key in [sorted(entries.keys())[0], sorted(entries.keys())[-1]]:
+    # One key of the CIFAR setting deleted per metric: a block the queried arch uses, the classifier.
+    for metric in sorted(lut.keys()):
+        for key in ["ConvBlock_H32_W32_Cin16_Cout16_exp6_kernel3_stride1_group1", "FC_Cin1504_Cout10"]:
+            if key not in lut[metric]:
+                continue
             broken = json.loads(json.dumps(lut))
-            del broken[setting][metric][key]
-            cases.append(("lut: no %s/%s/%s" % (setting, metric, key[:40]), with_lut("del", json.dumps(broken))))
+            del broken[metric][key]
+            cases.append(("lut: no %s %s" % (metric, key), with_lut("del%d" % len(cases), json.dumps(broken))))
     text = json.dumps(lut)
     cases.append(("lut: truncated", with_lut("trunc", text[: len(text) // 2])))
     cases.append(("lut: empty", with_lut("empty", "")))
     cases.append(("lut: NaN value", with_lut("nan", text.replace(": 0.", ": NaN, \"x\": 0.", 1))))
     cases.append(("lut: negative value", with_lut("neg", text.replace(": 0.", ": -0.", 1))))
+    cases.append(("lut: a directory", with_lut("dir", text)))
+    os.remove(os.path.join(cases[-1][1], lut_name))
+    os.mkdir(os.path.join(cases[-1][1], lut_name))
     for what, d in cases:
         env = dict(os.environ, HWNAS_DATA_DIR=d)
         yield what, True, [b + "/hwnas_query", "--space", "fbnet", "--setting", "cifar10", "--arch", fbnet], env

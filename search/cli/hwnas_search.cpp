@@ -75,13 +75,8 @@ int run_supernet(const hwnas::Config& config, const hwnas::CliArgs& args, const 
       dir, config.resolved_yaml(),
       {"supernet search", resume ? hwnas::RunDirMode::kResume : hwnas::RunDirMode::kStart});
   if (resume) {
-    const auto sets = args.values("set");
-    const bool epochs_set = std::any_of(sets.begin(), sets.end(), [](const std::string& s) {
-      return hwnas::split_override(s).first == "train.epochs";
-    });
-    hwnas::check_resumable(dir, "hwnas_search", options.train.epochs, epochs_set);
-    // The run goes on with what --set changed; its checkpoints record it from now on.
-    if (!sets.empty()) hwnas::write_file_atomically(dir + "/config.resolved.yaml", config.resolved_yaml());
+    hwnas::prepare_resume(dir, "hwnas_search", options.train.epochs, args.values("set"),
+                          config.resolved_yaml());
   }
   spdlog::info("hwnas_search {} -> {}", resume ? "--resume " + resume_dir
                                                : "--config " + args.value("config"), dir);

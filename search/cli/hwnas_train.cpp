@@ -64,13 +64,8 @@ int run(int argc, const char* const* argv) {
       dir, config.resolved_yaml(),
       {"retraining", resume ? hwnas::RunDirMode::kResume : hwnas::RunDirMode::kStart});
   if (resume) {
-    const auto sets = args.values("set");
-    const bool epochs_set = std::any_of(sets.begin(), sets.end(), [](const std::string& s) {
-      return hwnas::split_override(s).first == "train.epochs";
-    });
-    hwnas::check_resumable(dir, "hwnas_train", options.train.epochs, epochs_set,
-                           hwnas::retrain_identity(target));
-    if (!sets.empty()) hwnas::write_file_atomically(dir + "/config.resolved.yaml", config.resolved_yaml());
+    hwnas::prepare_resume(dir, "hwnas_train", options.train.epochs, args.values("set"),
+                          config.resolved_yaml(), hwnas::retrain_identity(target));
   } else {
     hwnas::write_file_atomically(dir + "/arch.json", hwnas::read_text_file(arch_path));
   }

@@ -272,6 +272,7 @@ class Trainer {
       progress.step_done(step, static_cast<int64_t>(step + 1) * o_.train.batch_size * (searching ? 2 : 1),
                          stats.loss / std::max<int64_t>(stats.seen, 1));
     }
+    check_finite(epoch + 1, stats);
     const double accuracy = evaluate();
     auto result = summary(epoch + 1, accuracy);
     const double seconds = progress.seconds();
@@ -286,6 +287,21 @@ class Trainer {
                  epoch + 1, result.expected_cost, result.arch_cost, row.entropy,
                  100.0 * stats.correct / std::max<int64_t>(stats.seen, 1), accuracy, seconds);
     return result;
+  }
+
+  // A diverged epoch (too large a learning rate) ends the run before its checkpoint: the last
+  // checkpoint stays the last finite one, and the message names the knob instead of a cost form.
+  void check_finite(int epoch, const EpochStats& stats) const {
+    if (stats.seen > 0 && !std::isfinite(stats.loss)) {
+      throw InputError("epoch " + std::to_string(epoch) + ": the training loss is " +
+                       format_double(stats.loss) + ": the weights diverged; lower train.lr (" +
+                       format_double(o_.train.lr) + ")");
+    }
+    if (!torch::isfinite(net_->alphas().detach()).all().item<bool>()) {
+      throw InputError("epoch " + std::to_string(epoch) +
+                       ": the architecture parameters are no longer finite: the search diverged; "
+                       "lower strategy.arch_lr (" + format_double(o_.strategy.arch_lr) + ")");
+    }
   }
 
   std::map<std::string, torch::optim::Optimizer*> optimizers() {

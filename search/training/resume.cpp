@@ -143,4 +143,15 @@ int check_resumable(const std::string& dir, const std::string& kind, int epochs,
   return done;
 }
 
+int prepare_resume(const std::string& dir, const std::string& kind, int epochs,
+                   const std::vector<std::string>& sets, const std::string& resolved_yaml,
+                   const std::string& extra_identity) {
+  const bool epochs_set = std::any_of(sets.begin(), sets.end(), [](const std::string& s) {
+    return split_override(s).first == "train.epochs";
+  });
+  const int done = check_resumable(dir, kind, epochs, epochs_set, extra_identity);
+  if (!sets.empty()) write_file_atomically(dir + "/config.resolved.yaml", resolved_yaml);
+  return done;
+}
+
 }  // namespace hwnas

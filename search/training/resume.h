@@ -33,6 +33,13 @@ std::vector<std::string> changed_run_keys(const std::string& before, const std::
 int check_resumable(const std::string& dir, const std::string& kind, int epochs, bool epochs_set,
                     const std::string& extra_identity = "");
 
+// What hwnas_search and hwnas_train do on --resume once they hold DIR: check_resumable (whether
+// `sets` gives train.epochs), then DIR/config.resolved.yaml records what `sets` changed, so the
+// run's next checkpoints carry it. Returns the epochs done.
+int prepare_resume(const std::string& dir, const std::string& kind, int epochs,
+                   const std::vector<std::string>& sets, const std::string& resolved_yaml,
+                   const std::string& extra_identity = "");
+
 // The identity a run's checkpoints record: `dir`/config.resolved.yaml ("" without one) followed
 // by `extra_identity`.
 std::string run_identity(const std::string& dir, const std::string& extra_identity = "");

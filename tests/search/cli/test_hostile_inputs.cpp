@@ -226,9 +226,16 @@ void expect_clean(const Outcome& o, const std::string& what, bool known_bad) {
     EXPECT_EQ(o.status, 2) << what << " was accepted";
   }
   if (o.status != 0) {
-    const std::string line = o.err.substr(0, o.err.find_last_not_of('\n') + 1);
-    EXPECT_TRUE(clean_message(line)) << what << ":\n" << o.err.substr(0, 3000);
+    // The error is the last line; lines before it may only be the run's log lines ("[hh:mm:ss]
+    // warning ..."), never a trace.
+    const auto lines = lines_of(o.err);
+    ASSERT_FALSE(lines.empty()) << what << ": exit " << o.status << " without a message";
+    EXPECT_TRUE(clean_message(lines.back())) << what << ":\n" << o.err.substr(0, 3000);
+    for (size_t i = 0; i + 1 < lines.size(); ++i) {
+      EXPECT_EQ(lines[i].rfind("[", 0), 0u) << what << ": not a log line: " << lines[i];
+    }
     EXPECT_EQ(o.err.find("terminate called"), std::string::npos) << what;
+    EXPECT_EQ(o.err.find("frame #"), std::string::npos) << what;
   }
 }
 

@@ -57,6 +57,14 @@ TEST(CostLoss, LogFormsRefuseCostsAtOrBelowOne) {
             "use form add_linear for such small costs");
 }
 
+// A NaN E[cost] comes from diverged alphas (arch_lr: 1000000), not from the cost form.
+TEST(CostLoss, ANonFiniteCostIsADivergenceNotTheFormsFault) {
+  auto loss = nb201_loss("metrics: [raspi4_latency]\nform: dnas\n");
+  EXPECT_EQ(error_of([&] { loss.loss(torch::tensor(1.0), torch::tensor(std::nan(""))); }),
+            "E[cost] is nan: the search diverged (architecture parameters no longer finite); lower "
+            "strategy.arch_lr or train.lr");
+}
+
 TEST(CostLoss, DualAscentRaisesTheMultiplierOverTheTargetAndKeepsItNonNegative) {
   auto loss = nb201_loss("metrics: [raspi4_latency]\nform: none\ntarget: 10\ndual_step: 2\n");
   loss.update_multiplier(15.0);  // 2 * (1.5 - 1)
