@@ -99,14 +99,7 @@ void check_resume_arguments(const hwnas::CliArgs& args, const std::string& dir) 
     throw hwnas::InputError("hwnas_search: --resume DIR continues the run in DIR with its own "
                             "config; " + name + " cannot be combined");
   }
-  hwnas::check_resume_overrides("hwnas_search", args.values("set"));
-  if (std::filesystem::exists(dir) && !std::filesystem::is_directory(dir)) {
-    throw hwnas::InputError(dir + " is a file, expected a run folder");
-  }
-  if (!std::filesystem::exists(dir + "/config.resolved.yaml")) {
-    throw hwnas::InputError("hwnas_search: --resume: " + dir +
-                            " holds no run to resume (no config.resolved.yaml)");
-  }
+  hwnas::check_resume_folder("hwnas_search", dir, args.values("set"));
 }
 
 int run(int argc, const char* const* argv) {

@@ -41,14 +41,7 @@ int run(int argc, const char* const* argv) {
       throw hwnas::InputError("hwnas_train: --resume DIR continues the run in DIR with its own "
                               "config and arch.json; --arch/--config/--out cannot be combined");
     }
-    hwnas::check_resume_overrides("hwnas_train", args.values("set"));
-    if (std::filesystem::exists(resume_dir) && !std::filesystem::is_directory(resume_dir)) {
-      throw hwnas::InputError(resume_dir + " is a file, expected a run folder");
-    }
-    if (!std::filesystem::exists(resume_dir + "/config.resolved.yaml")) {
-      throw hwnas::InputError("hwnas_train: --resume: " + resume_dir +
-                              " holds no run to resume (no config.resolved.yaml)");
-    }
+    hwnas::check_resume_folder("hwnas_train", resume_dir, args.values("set"));
   }
   // A resumed run reads its own resolved config and the arch it copied into its folder.
   const auto config = resume ? hwnas::Config::load(resume_dir + "/config.resolved.yaml", args.values("set"))

@@ -154,4 +154,15 @@ int prepare_resume(const std::string& dir, const std::string& kind, int epochs,
   return done;
 }
 
+void check_resume_folder(const std::string& program, const std::string& dir,
+                         const std::vector<std::string>& sets) {
+  check_resume_overrides(program, sets);
+  if (std::filesystem::exists(dir) && !std::filesystem::is_directory(dir)) {
+    throw InputError(dir + " is a file, expected a run folder");
+  }
+  if (!std::filesystem::exists(dir + "/config.resolved.yaml")) {
+    throw InputError(program + ": --resume: " + dir + " holds no run to resume (no config.resolved.yaml)");
+  }
+}
+
 }  // namespace hwnas

@@ -19,6 +19,12 @@ namespace hwnas {
 // two keys above.
 void check_resume_overrides(const std::string& program, const std::vector<std::string>& sets);
 
+// Before anything is read from DIR: the --set overrides (check_resume_overrides), and that `dir`
+// is a folder holding a run (InputError "<dir> is a file, expected a run folder" / "... holds no
+// run to resume").
+void check_resume_folder(const std::string& program, const std::string& dir,
+                         const std::vector<std::string>& sets);
+
 // The keys whose values differ between two resolved configs (YAML texts), "key a -> b" each,
 // ignoring the two keys a resumed run may change.
 std::vector<std::string> changed_run_keys(const std::string& before, const std::string& after);
