@@ -2,8 +2,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -13,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/paths.h"
 #include "core/strings.h"
 
 namespace hwnas {
@@ -58,27 +57,13 @@ constexpr long long kMaxConfigBytes = 1 << 20;
 // yaml-cpp recurses per nesting level; a config never needs more than a handful.
 constexpr int kMaxDepth = 32;
 
-// Reads `path` only when it is a regular file of sane size: a FIFO would block forever, a device
-// never ends, a directory reads as empty.
+// A config is read only when it is a regular file of sane size (unreadable_reason).
 std::string read_config_text(const std::string& path) {
-  struct stat info {};
-  if (stat(path.c_str(), &info) != 0) {
-    throw ConfigError("config file '" + bounded(path) + "' cannot be read: " + std::strerror(errno));
-  }
-  if (S_ISDIR(info.st_mode)) {
-    throw ConfigError("config file '" + bounded(path) + "' is a directory, expected a YAML file");
-  }
-  if (!S_ISREG(info.st_mode)) {
-    throw ConfigError("config file '" + bounded(path) +
-                      "' is not a regular file (a pipe or device?), expected a YAML file");
-  }
-  if (info.st_size > kMaxConfigBytes) {
-    throw ConfigError("config file '" + bounded(path) + "' has " + std::to_string(info.st_size) +
-                      " bytes; a config is at most " + std::to_string(kMaxConfigBytes) +
-                      " (is this the right file?)");
+  if (const std::string why = unreadable_reason(path, kMaxConfigBytes); !why.empty()) {
+    throw ConfigError("config file '" + bounded(path) + "': " + why);
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError("config file '" + bounded(path) + "' cannot be read (unreadable)");
+  if (!in) throw ConfigError("config file '" + bounded(path) + "': " + std::strerror(errno));
   std::stringstream text;
   text << in.rdbuf();
   return text.str();

@@ -1,5 +1,8 @@
 #include "core/paths.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -28,16 +31,27 @@ std::string data_path(const std::string& name, const std::string& override_dir) 
   return path;
 }
 
-std::string read_text_file(const std::string& path) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    throw DataError(path + ": is a directory, expected a file");
+std::string unreadable_reason(const std::string& path, long long max_bytes) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) {
+    return errno == ENOENT ? std::string("no such file") : std::string(std::strerror(errno));
+  }
+  if (S_ISDIR(info.st_mode)) return "is a directory, expected a file";
+  if (!S_ISREG(info.st_mode)) return "is not a regular file (a pipe or device?), expected a file";
+  if (info.st_size > max_bytes) {
+    return "has " + std::to_string(info.st_size) + " bytes, more than the " +
+           std::to_string(max_bytes) + " expected (is this the right file?)";
+  }
+  if (access(path.c_str(), R_OK) != 0) return std::strerror(errno);
+  return "";
+}
+
+std::string read_text_file(const std::string& path, long long max_bytes) {
+  if (const std::string why = unreadable_reason(path, max_bytes); !why.empty()) {
+    throw DataError(path + ": " + why);
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw DataError(path + ": " +
-                    (errno == ENOENT ? std::string("no such file") : std::strerror(errno)));
-  }
+  if (!in) throw DataError(path + ": " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw DataError(path + ": read failed: " + std::strerror(errno));
@@ -52,10 +66,19 @@ void write_text_file(const std::string& path, const std::string& text) {
 
 void write_file_atomically(const std::string& path, const std::string& text) {
   const std::string temp = path + ".tmp";
-  write_text_file(temp, text);
   std::error_code error;
+  try {
+    write_text_file(temp, text);
+  } catch (const IoError&) {
+    std::filesystem::remove(temp, error);  // a half-written temporary helps nobody
+    throw;
+  }
   std::filesystem::rename(temp, path, error);
-  if (error) throw IoError("cannot replace '" + path + "' by '" + temp + "': " + error.message());
+  if (error) {
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    throw IoError("cannot replace '" + path + "' by '" + temp + "': " + error.message());
+  }
 }
 
 }  // namespace hwnas

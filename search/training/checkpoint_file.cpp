@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/paths.h"
 
 namespace hwnas {
 
@@ -103,11 +104,7 @@ void throw_corrupt_checkpoint(const std::string& path, const std::string& why) {
 }
 
 CheckpointFile read_checkpoint_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError(path + ": cannot be read (" + std::strerror(errno) + ")");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string bytes = std::move(buffer).str();
+  std::string bytes = read_text_file(path);
   CheckpointFile file;
   if (bytes.empty()) throw_corrupt_checkpoint(path, "empty file");
   if (bytes.size() < kFooterSize || bytes.compare(bytes.size() - 8, 8, kMagic, 8) != 0) {

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "core/error.h"
+#include "core/paths.h"
 
 namespace hwnas {
 
@@ -23,12 +25,14 @@ constexpr std::array<float, 3> kCifar100Std = {0.2673f, 0.2564f, 0.2762f};
 
 void read_records(const std::string& path, int label_bytes, int label_offset,
                   std::vector<uint8_t>& pixels, std::vector<int64_t>& labels, int64_t limit) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) {
+  const std::string why = unreadable_reason(path, kMaxDataFileBytes);
+  std::ifstream in;
+  if (why.empty()) in.open(path, std::ios::binary | std::ios::ate);
+  if (!in.is_open() || !in) {
     // data.path is relative to the working directory (as every path a run is given): say where
     // that put it.
     const bool relative = !path.empty() && path[0] != '/';
-    throw DataError("cannot open '" + path + "'" +
+    throw DataError("cannot open '" + path + "': " + (why.empty() ? std::strerror(errno) : why) +
                     (relative ? " (= " + std::filesystem::absolute(path).lexically_normal().string() +
                                     "; a relative data.path resolves against the working directory)"
                               : "") +

@@ -5,6 +5,7 @@
 // acceptance of an input that is known to be bad (a duplicate key, an unknown key, a second
 // document, a bad seed). Mutations whose verdict is not known may pass or fail, but only cleanly.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -308,12 +309,31 @@ TEST(HostileInputs, PinnedSearchReproducers) {
   o = search("--check --config " + smoke + " --set name=..");
   EXPECT_EQ(o.status, 2) << o.err;
   o = search("--check --config /dev/zero");
-  EXPECT_EQ(o.err, "hwnas_search: config file '/dev/zero' is not a regular file (a pipe or device?), "
-                   "expected a YAML file\n");
+  EXPECT_EQ(o.err, "hwnas_search: config file '/dev/zero': is not a regular file (a pipe or device?), "
+                   "expected a file\n");
   o = search("--check --config " + dir.path());
-  EXPECT_EQ(o.err, "hwnas_search: config file '" + dir.path() + "' is a directory, expected a YAML file\n");
+  EXPECT_EQ(o.err, "hwnas_search: config file '" + dir.path() + "': is a directory, expected a file\n");
   o = search("--check --config " + smoke);
   EXPECT_EQ(o.status, 0) << o.err;
+}
+
+// A FIFO named where a file is expected blocked every reader forever (the audit's hangs).
+TEST(HostileInputs, PipesAndDevicesAreRefusedNotReadForever) {
+  const testing::TempDir dir("hostile_fifo");
+  const std::string fifo = dir.path() + "/fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const std::string refused = ": is not a regular file (a pipe or device?), expected a file\n";
+  const std::string fbnet = "k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,"
+                            "k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,k3_e6,skip";
+  Outcome o = run_bounded(std::string(HWNAS_QUERY_BIN) + " --space fbnet --setting cifar10 --arch " +
+                              fbnet + " --cost-table " + fifo, dir);
+  EXPECT_EQ(o.err, "hwnas_query: " + fifo + refused);
+  o = run_bounded(std::string(HWNAS_TRAIN_BIN) + " --arch " + fifo + " --config " + HWNAS_SOURCE_DIR +
+                      "/configs/retrain/cifar10-reduced.yaml --out " + dir.path() + "/run", dir);
+  EXPECT_EQ(o.err, "hwnas_train: " + fifo + refused);
+  o = run_bounded(std::string(HWNAS_QUERY_BIN) + " --space fbnet --setting cifar10 --arch " + fbnet +
+                      " --cost-table /dev/zero", dir);
+  EXPECT_EQ(o.err, "hwnas_query: /dev/zero" + refused);
 }
 
 }  // namespace
