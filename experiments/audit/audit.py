@@ -141,7 +141,8 @@ def cli_cases(b, tmp):
                       if space == "fbnet" else ["--space", "nb201", "--arch", arch]))
     for v in ["-1", "abc", "2000000000", "1e30", ""]:
         cases.append(("hwnas_analyze", ["--samples", v]))
-        cases.append(("hwnas_analyze", ["--seed", v]))
+        if v != "2000000000":  # a valid seed
+            cases.append(("hwnas_analyze", ["--seed", v]))
     for v in ["-1", "1e100", "1e308", "nan", "abc", ""]:
         cases.append(("hwnas_fit", ["--device", "all", "--lambda", v, "--out", os.path.join(tmp, "fit")]))
     for v in ["100000", "-1", "abc", "1e30"]:

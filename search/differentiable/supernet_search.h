@@ -59,6 +59,17 @@ struct SupernetTrainOptions : TrainLoopOptions {
   void validate() const;
 };
 
+// The supernet's own size, NB201 only: a proxy (fewer channels or cells) trains faster; the costs
+// stay those of the real arch's table, and the proxy's ranking of archs is what it is measured
+// by (experiments/oneshot_quality).
+struct SupernetShapeOptions {
+  int nb201_channels = 16;        // the first stage's channels (NB201: 16)
+  int nb201_cells_per_stage = 5;  // cells per stage (NB201: 5)
+
+  static SupernetShapeOptions read(const ConfigSection& section);
+  void validate() const;
+};
+
 // Where a run's weights start: fresh (seeded) or from another run's checkpoint, typically a shared
 // warm-up (strategy.type: warmup), which then serves the searches of every target device.
 struct SupernetInitOptions {
@@ -73,6 +84,7 @@ struct SupernetSearchOptions {
   CostTablesOptions tables;  // data_dir, cost_tables
   SupernetDataOptions data;
   SupernetTrainOptions train;
+  SupernetShapeOptions shape;  // supernet: {channels, cells_per_stage}
   SupernetStrategyOptions strategy;  // the shared keys, with the strategy's defaults
   // The registered strategy of strategy.type, built from its keys.
   std::shared_ptr<const SupernetStrategy> algorithm;

@@ -54,6 +54,9 @@ void check_same_supernet_run(const SupernetSearchOptions& source, const Supernet
     check("data.synthetic_size", std::to_string(source.data.synthetic_size), std::to_string(here.data.synthetic_size));
     check("data.synthetic_classes", std::to_string(source.data.synthetic_classes), std::to_string(here.data.synthetic_classes));
   }
+  check("supernet.channels", std::to_string(source.shape.nb201_channels), std::to_string(here.shape.nb201_channels));
+  check("supernet.cells_per_stage", std::to_string(source.shape.nb201_cells_per_stage),
+        std::to_string(here.shape.nb201_cells_per_stage));
   check("seed (it splits the images)", std::to_string(source.run.seed), std::to_string(here.run.seed));
   check("train.epochs (the cosine schedule)", std::to_string(source.train.epochs), std::to_string(here.train.epochs));
   check("train.batch_size", std::to_string(source.train.batch_size), std::to_string(here.train.batch_size));
@@ -71,6 +74,21 @@ bool is_supernet_strategy(const std::string& type) {
   return SupernetStrategyRegistry::global().has(type);
 }
 
+SupernetShapeOptions SupernetShapeOptions::read(const ConfigSection& s) {
+  SupernetShapeOptions o;
+  o.nb201_channels = s.get_int("channels", o.nb201_channels);
+  o.nb201_cells_per_stage = s.get_int("cells_per_stage", o.nb201_cells_per_stage);
+  s.validate([&] { o.validate(); });
+  return o;
+}
+
+void SupernetShapeOptions::validate() const {
+  if (nb201_channels < 1 || nb201_channels > 256) throw InvalidOption("channels", "must be in 1..256");
+  if (nb201_cells_per_stage < 1 || nb201_cells_per_stage > 10) {
+    throw InvalidOption("cells_per_stage", "must be in 1..10");
+  }
+}
+
 SupernetSearchOptions SupernetSearchOptions::read(const Config& config) {
   register_builtin_supernet_strategies();
   const auto& registry = SupernetStrategyRegistry::global();
@@ -82,6 +100,11 @@ SupernetSearchOptions SupernetSearchOptions::read(const Config& config) {
   o.tables = CostTablesOptions::read(root);
   o.data = SupernetDataOptions::read(root.child("data"));
   o.train = SupernetTrainOptions::read(root.child("train"));
+  o.shape = SupernetShapeOptions::read(root.child("supernet"));
+  if (o.space != Space::NB201 && root.has("supernet")) {
+    root.fail("supernet", "the supernet's size can be changed for space nb201 only (FBNet's LUT "
+                          "keys fix its layers)");
+  }
   const ConfigSection strategy = root.child("strategy");
   const std::string type = strategy.get_choice("type", o.strategy.type, registry.names(), "registered");
   const SupernetStrategyDefaults defaults = registry.info(type);

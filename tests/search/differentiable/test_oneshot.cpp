@@ -63,6 +63,8 @@ TEST(SharedWarmup, AMismatchedWarmupIsRefusedWithTheFieldNamed) {
             std::string::npos);
   EXPECT_NE(error_with({"train.epochs=4"}).find(": train.epochs (the cosine schedule) is 3 there and 4 here"),
             std::string::npos);
+  EXPECT_NE(error_with({"supernet.cells_per_stage=1"}).find(": supernet.cells_per_stage is 5 there and 1 here"),
+            std::string::npos);
   EXPECT_NE(error_with({"data.synthetic_size=48"}).find(": data.synthetic_size is 32 there and 48 here"),
             std::string::npos);
   // A source that trained as long as this run would leaves it nothing to do.
@@ -71,6 +73,28 @@ TEST(SharedWarmup, AMismatchedWarmupIsRefusedWithTheFieldNamed) {
             std::string::npos);
   EXPECT_EQ(error_of([&] { train(yaml, dir / "x", {"init.from=" + (dir / "missing")}); }),
             "init.from: " + (dir / "missing") + " is not a supernet run folder (no config.resolved.yaml)");
+}
+
+// A proxy supernet (one cell per stage, fewer channels) trains and its checkpoint serves the
+// evaluator; the size is for NB201 only.
+TEST(SupernetShape, AProxyNb201SupernetTrainsAndServesTheEvaluator) {
+  const TempDir dir("proxy");
+  const std::string yaml = tiny("nb201", "spos", "supernet: {channels: 8, cells_per_stage: 1}\n");
+  EXPECT_EQ(options_from(yaml).shape.nb201_cells_per_stage, 1);
+  train(yaml, dir / "proxy");
+  register_supernet_evaluator();
+  const Config search = Config::parse(
+      "space: nb201\nobjective: {type: constrained, metric: fpga_latency, limit: 3}\n"
+      "budget: {queries: 4}\nstrategy: {type: random}\n"
+      "evaluator: {type: supernet, checkpoint: " + (dir / "proxy") + ", images: 8, bn_batches: 1, batch_size: 4}\n",
+      "<test>");
+  const auto result = SearchRun::from_config(search, shared_library()).run_seed(0);
+  EXPECT_EQ(result.history.size(), 4u);
+  EXPECT_EQ(error_of([] { options_from(tiny("fbnet", "spos", "supernet: {cells_per_stage: 1}\n")); }),
+            "bad value supernet = {cells_per_stage: 1} (<test>:7:11): the supernet's size can be "
+            "changed for space nb201 only (FBNet's LUT keys fix its layers)");
+  EXPECT_EQ(error_of([] { options_from(tiny("nb201", "spos", "supernet: {cells_per_stage: 0}\n")); }),
+            "bad value supernet.cells_per_stage = 0 (<test>:7:29): must be in 1..10");
 }
 
 TEST(SupernetEvaluator, AnSposSupernetScoresArchsForASamplingSearch) {
@@ -173,7 +197,7 @@ TEST(SupernetEvaluator, EveryShippedOneShotConfigBuilds) {
          std::filesystem::directory_iterator(std::string(HWNAS_SOURCE_DIR) + "/configs/" + folder)) {
       SCOPED_TRACE(entry.path().string());
       const std::string path = entry.path().string();
-      if (entry.path().filename() == "spos.yaml") {
+      if (entry.path().filename().string().rfind("spos", 0) == 0) {  // spos.yaml, spos_proxy.yaml
         const Config config = Config::load(path);
         EXPECT_FALSE(SupernetSearchOptions::read(config).algorithm->searches_architecture());
         EXPECT_NO_THROW(config.check_unknown_keys());
