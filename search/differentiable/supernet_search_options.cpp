@@ -100,8 +100,11 @@ SupernetSearchOptions SupernetSearchOptions::read(const Config& config) {
   o.tables = CostTablesOptions::read(root);
   o.data = SupernetDataOptions::read(root.child("data"));
   o.train = SupernetTrainOptions::read(root.child("train"));
-  o.shape = SupernetShapeOptions::read(root.child("supernet"));
-  if (o.space != Space::NB201 && root.has("supernet")) {
+  // Read (and so written to config.resolved.yaml) for NB201 only: an FBNet run's resolved config
+  // must read back.
+  if (o.space == Space::NB201) {
+    o.shape = SupernetShapeOptions::read(root.child("supernet"));
+  } else if (root.has("supernet")) {
     root.fail("supernet", "the supernet's size can be changed for space nb201 only (FBNet's LUT "
                           "keys fix its layers)");
   }
