@@ -60,7 +60,13 @@ TEST_F(GeneratedCifar, BrokenFilesAreNamed) {
             dir_ + "/train.bin: 5 bytes is not a whole number of 3074-byte records (label + "
                    "3x32x32 pixels)");
   EXPECT_EQ(error_of([&] { load_cifar(dir_, "cifar100", false); }),
-            "cannot open '" + dir_ + "/test.bin' (CIFAR binary layout expected there)");
+            "cannot open '" + dir_ + "/test.bin': no such file (CIFAR binary layout expected there)");
+  // A relative data.path is resolved against the working directory, and the message says where.
+  const std::string absolute = (std::filesystem::current_path() / "no_such_data/test.bin").string();
+  EXPECT_EQ(error_of([&] { load_cifar("no_such_data", "cifar100", false); }),
+            "cannot open 'no_such_data/test.bin': no such file (= " + absolute +
+                "; a relative data.path resolves against the working directory) (CIFAR binary "
+                "layout expected there)");
   std::ofstream bad(dir_ + "/test_batch.bin", std::ios::binary);
   bad.put(static_cast<char>(12));  // label 12 is not CIFAR-10
   bad << std::string(3072, '\0');
