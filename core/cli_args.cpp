@@ -114,6 +114,7 @@ int run_main(const std::string& program, int argc, char** argv,
   const auto print = [&](const std::string& message) {
     const std::string prefix = program + ": ";
     const std::string line = one_line_message(message);
+    log_error_to_files(line);
     std::cerr << (line.rfind(prefix, 0) == 0 ? "" : prefix) << line << "\n";
   };
   try {

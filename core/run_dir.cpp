@@ -9,10 +9,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/logging.h"
 #include "core/paths.h"
 
 namespace hwnas {
@@ -140,6 +142,7 @@ RunDir::RunDir(RunDir&& other) noexcept
 }
 
 RunDir::~RunDir() {
+  if (log_sink_ && std::uncaught_exceptions() > 0) note_log_of_failing_run(path_ + "/log.txt");
   if (log_sink_) {
     auto& sinks = spdlog::default_logger()->sinks();
     sinks.erase(std::remove(sinks.begin(), sinks.end(), log_sink_), sinks.end());

@@ -315,6 +315,14 @@ TEST(HostileInputs, PinnedSearchReproducers) {
   EXPECT_EQ(o.err, "hwnas_search: config file '" + dir.path() + "': is a directory, expected a file\n");
   o = search("--check --config " + smoke);
   EXPECT_EQ(o.status, 0) << o.err;
+  // A run that fails after its folder exists says why in its log.txt too, not only on stderr.
+  o = search("--config " + smoke + " --set data.dataset=cifar10 --set data.path=/nonexistent --out " +
+             dir.path() + "/failed");
+  EXPECT_EQ(o.status, 2) << o.err;
+  const auto log = lines_of(read_text_file(dir.path() + "/failed/log.txt"));
+  ASSERT_FALSE(log.empty());
+  EXPECT_NE(log.back().find("] error cannot open '/nonexistent/data_batch_1.bin': no such file"),
+            std::string::npos) << log.back();
 }
 
 // A FIFO named where a file is expected blocked every reader forever (the audit's hangs).
