@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/strings.h"
 #include "core/paths.h"
+#include "search/differentiable/derive_arch.h"
 #include "search/training/checkpoint_file.h"
 #include "search/training/image_data.h"
 #include "search/training/resume.h"
@@ -211,16 +212,28 @@ class Trainer {
   // Top-1 of the current argmax arch inside the supernet (batch statistics: a monitor, not the
   // accuracy of the arch trained alone).
   double evaluate() {
-    net_->select_single(net_->argmax_arch().ops);
+    net_->select_single(final_arch(torch::softmax(net_->alphas().detach(), 1)).ops);
     return evaluate_top1([this](const torch::Tensor& x) { return net_->forward(x); }, data_.test,
                          std::max(o_.train.batch_size, 64), o_.train.eval_batches, device_);
+  }
+
+  // The arch the run reports (and monitors): strategy.derive over the current distribution.
+  Arch final_arch(const torch::Tensor& probs) const {
+    torch::NoGradGuard no_grad;
+    const auto& s = o_.strategy;
+    const bool limited = cost_ && o_.cost.target > 0;
+    DeriveRule rule;
+    rule.rule = s.derive == "auto" ? (limited ? "most_probable_feasible" : "argmax") : s.derive;
+    rule.without_none = s.derive_without_none;
+    return derive_arch(o_.space, rows_of(probs), rule, cost_ ? &*cost_ : nullptr,
+                       o_.cost.target);
   }
 
   SupernetSearchResult summary(int epochs_done, double test_accuracy) {
     torch::NoGradGuard no_grad;
     SupernetSearchResult r;
-    r.arch = net_->argmax_arch();
     const auto probs = torch::softmax(net_->alphas().detach(), 1);
+    r.arch = final_arch(probs);
     r.test_accuracy = test_accuracy;
     r.epochs = epochs_done;
     r.probabilities = rows_of(probs);

@@ -129,6 +129,9 @@ SupernetSearchOptions SupernetSearchOptions::read(const Config& config) {
   o.init.from = init.get_string("from", o.init.from);
   o.init.alphas = init.get_choice("alphas", o.init.alphas, {"reset", "keep"});
   o.cost = CostLossOptions::read(root.child("cost"), defaults.cost_form, defaults.cost_b);
+  if (o.strategy.derive == "most_probable_feasible" && !(o.cost.target > 0)) {
+    root.child("strategy").fail("derive", "needs a cost limit: cost.target > 0");
+  }
   if (o.space == Space::NB201 && !o.setting.empty() && to_lower(o.setting) != "cifar10") {
     root.fail("setting", "nb201 has cost tables for the cifar10 setting only");
   }

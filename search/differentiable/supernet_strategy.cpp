@@ -14,6 +14,8 @@ SupernetStrategyOptions SupernetStrategyOptions::read(const ConfigSection& s,
   o.arch_lr = s.get_double("arch_lr", o.arch_lr);
   o.arch_beta1 = s.get_double("arch_beta1", o.arch_beta1);
   o.arch_beta2 = s.get_double("arch_beta2", o.arch_beta2);
+  o.derive = s.get_choice("derive", o.derive, {"auto", "argmax", "most_probable_feasible"});
+  o.derive_without_none = s.get_bool("derive_without_none", o.derive_without_none);
   s.validate([&] { o.validate(); });
   return o;
 }

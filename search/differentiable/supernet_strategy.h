@@ -29,6 +29,10 @@ struct SupernetStrategyOptions {
   double arch_lr = 1e-3;     // Adam on the alphas
   double arch_beta1 = 0.0;
   double arch_beta2 = 0.999;
+  // The final arch (search/differentiable/derive_arch.h): auto = most_probable_feasible when
+  // cost.target > 0 (the limit holds for the reported arch), else argmax.
+  std::string derive = "auto";  // auto | argmax | most_probable_feasible
+  bool derive_without_none = false;  // NB201: `none` is never chosen for the final arch
 
   // Keys the section does not give keep the values of `defaults` (the strategy's).
   static SupernetStrategyOptions read(const ConfigSection& section,
