@@ -1,6 +1,9 @@
 // FBNet-DNAS (Wu et al. 2019): Gumbel-softmax weights over all candidates of every slot, one
 // sample per batch or per example, at a temperature decayed per epoch; weight and architecture
 // steps both run the relaxed supernet, and the cost term is E[cost] of the relaxed sample.
+// `hard: true` is GDAS (Dong & Yang 2019): both steps compute only the op of the Gumbel-max
+// sample in each slot, whose gate is the straight-through one-hot of the relaxed sample, so the
+// alphas still get the relaxation's gradient at the price of a single path (ProxylessNAS's).
 #include <torch/torch.h>
 
 #include <cmath>
@@ -19,18 +22,23 @@ struct FbnetDnasOptions {
   double temperature = 5.0;          // tau at epoch 0
   double temperature_decay = 0.045;  // tau = temperature * exp(-decay * epoch)
   std::string gumbel_sampling = "batch";  // one sample per batch | example
+  bool hard = false;                      // GDAS: one path per step, straight-through gates
 
   static FbnetDnasOptions read(const ConfigSection& s) {
     FbnetDnasOptions o;
     o.temperature = s.get_double("temperature", o.temperature);
     o.temperature_decay = s.get_double("temperature_decay", o.temperature_decay);
     o.gumbel_sampling = s.get_choice("gumbel_sampling", o.gumbel_sampling, {"batch", "example"});
+    o.hard = s.get_bool("hard", o.hard);
     s.validate([&] { o.validate(); });
     return o;
   }
   void validate() const {
     if (!(temperature > 0)) throw InvalidOption("temperature", "must be > 0");
     if (temperature_decay < 0) throw InvalidOption("temperature_decay", "must be >= 0");
+    if (hard && gumbel_sampling == "example") {
+      throw InvalidOption("gumbel_sampling", "must be batch with hard: true (one path per step)");
+    }
   }
 };
 
@@ -47,7 +55,12 @@ class FbnetDnas : public SupernetStrategy {
   void select_weight_paths(Supernet& net, int64_t batch, int epoch,
                            std::mt19937_64& rng) const override {
     const auto noise = gumbel_noise(net, per_example() ? batch : 0, rng);
-    net->select_weighted(torch::softmax((net->alphas().detach() + noise) / temperature(epoch), -1));
+    const auto logits = net->alphas().detach() + noise;
+    if (o_.hard) {
+      net->select_single(per_slot_argmax(logits));
+    } else {
+      net->select_weighted(torch::softmax(logits / temperature(epoch), -1));
+    }
   }
 
   ArchStepResult arch_step(ArchStepContext& ctx, const torch::Tensor& x,
@@ -61,7 +74,11 @@ class FbnetDnas : public SupernetStrategy {
     ArchStepResult result;
     torch::Tensor ce = torch::zeros({}, expected.options());
     if (ctx.use_ce) {
-      net->select_weighted(weights);
+      if (o_.hard) {
+        select_straight_through(net, weights);
+      } else {
+        net->select_weighted(weights);
+      }
       ce = smoothed_cross_entropy(net->forward(x), y, /*smoothing=*/0.0);
       result.ce = ce.item<double>();
     }
@@ -77,6 +94,25 @@ class FbnetDnas : public SupernetStrategy {
 
  private:
   bool per_example() const { return o_.gumbel_sampling == "example"; }
+
+  static std::vector<int> per_slot_argmax(const torch::Tensor& logits) {
+    const auto best = logits.argmax(-1).to(torch::kCPU).to(torch::kLong);
+    const auto* b = best.data_ptr<int64_t>();
+    return std::vector<int>(b, b + best.numel());
+  }
+
+  // GDAS's forward: each slot computes only its sampled op, scaled by a gate that is 1 in value
+  // and carries d(weights)/d(alphas) of that op (straight-through one-hot).
+  static void select_straight_through(Supernet& net, const torch::Tensor& weights) {
+    const auto chosen = per_slot_argmax(weights.detach());
+    const auto one_hot = torch::zeros_like(weights);
+    std::vector<std::vector<int>> paths;
+    for (size_t s = 0; s < chosen.size(); ++s) {
+      one_hot[static_cast<int64_t>(s)][chosen[s]] = 1.0;
+      paths.push_back({chosen[s]});
+    }
+    net->select_gated(std::move(paths), one_hot - weights.detach() + weights, chosen);
+  }
 
   // Gumbel(0, 1) noise [slots, choices], or [batch, slots, choices] when batch > 0, drawn on
   // the CPU from the epoch's stream (reproducible on any device) and moved to the net's device.

@@ -27,12 +27,14 @@ inline SupernetSearchOptions options_from(const std::string& yaml) {
 }
 
 // A tiny FBNet/NB201 search on synthetic images: 3 epochs (1 warm-up) of 2 steps of 2 images.
+// `strategy_keys`: more keys of the strategy map ("hard: true").
 inline std::string tiny(const std::string& space, const std::string& strategy,
-                        const std::string& extra) {
+                        const std::string& extra, const std::string& strategy_keys = "") {
   return "space: " + space + "\nseed: 3\nthreads: 1\n" +
          "data: {dataset: synthetic, synthetic_size: 32, augment: false}\n" +
          "train: {epochs: 3, warmup_epochs: 1, batch_size: 2, steps_per_epoch: 2, " +
-         "eval_batches: 1, log_every: 1000}\n" + "strategy: {type: " + strategy + "}\n" + extra;
+         "eval_batches: 1, log_every: 1000}\n" + "strategy: {type: " + strategy + (strategy_keys.empty() ? "" : ", " + strategy_keys) +
+         "}\n" + extra;
 }
 
 // metrics.csv without its images_per_s column (a wall-clock figure): what must replay exactly.
@@ -57,13 +59,14 @@ inline std::string metrics_without_timing(const std::string& path) {
 // In both spaces: the run writes its outputs (a search: arch.json names the strategy and its cost
 // is the table's; a weights-only run: supernet.json; one metrics row per epoch trained), and a run
 // stopped after each epoch and resumed gives the uninterrupted run's outputs byte for byte.
-inline void expect_supernet_strategy_contract(const std::string& strategy) {
-  SCOPED_TRACE("strategy " + strategy);
+inline void expect_supernet_strategy_contract(const std::string& strategy,
+                                              const std::string& strategy_keys = "") {
+  SCOPED_TRACE("strategy " + strategy + " " + strategy_keys);
   for (const char* space : {"fbnet", "nb201"}) {
     SCOPED_TRACE(space);
     const TempDir whole("supernet_whole"), parts("supernet_parts");
     const std::string metric = std::string(space) == "fbnet" ? "edgegpu_latency" : "raspi4_latency";
-    const std::string yaml = tiny(space, strategy, "cost: {metrics: [" + metric + "]}\n");
+    const std::string yaml = tiny(space, strategy, "cost: {metrics: [" + metric + "]}\n", strategy_keys);
     const auto options = options_from(yaml);
     const int epochs = options.algorithm->epochs_to_train(options.train.epochs, options.train.warmup_epochs);
     const auto result = SupernetSearch(options, shared_library()).run(whole.path(), false);
