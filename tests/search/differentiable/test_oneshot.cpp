@@ -8,6 +8,8 @@
 
 #include "core/config.h"
 #include "core/paths.h"
+#include "core/strings.h"
+#include "costmodels/cost_library.h"
 #include "search/differentiable/supernet_evaluator.h"
 #include "search/differentiable/supernet_fixture.h"
 #include "search/sampling/search_run.h"
@@ -86,7 +88,7 @@ TEST(SupernetShape, AProxyNb201SupernetTrainsAndServesTheEvaluator) {
   const Config search = Config::parse(
       "space: nb201\nobjective: {type: constrained, metric: fpga_latency, limit: 3}\n"
       "budget: {queries: 4}\nstrategy: {type: random}\n"
-      "evaluator: {type: supernet, checkpoint: " + (dir / "proxy") + ", images: 8, bn_batches: 1, batch_size: 4}\n",
+      "evaluator: {type: supernet, checkpoint: " + (dir / "proxy") + ", images: 8, bn_batches: 1, batch_size: 4, threads: 1}\n",
       "<test>");
   const auto result = SearchRun::from_config(search, shared_library()).run_seed(0);
   EXPECT_EQ(result.history.size(), 4u);
@@ -192,17 +194,20 @@ TEST(SupernetEvaluator, EveryShippedOneShotConfigBuilds) {
   }
   register_supernet_evaluator();
   int built = 0;
-  for (const char* folder : {"nb201-oneshot", "table5-oneshot"}) {
+  for (const char* folder : {"nb201-oneshot", "table5-oneshot", "oneshot_quality"}) {
     for (const auto& entry :
          std::filesystem::directory_iterator(std::string(HWNAS_SOURCE_DIR) + "/configs/" + folder)) {
       SCOPED_TRACE(entry.path().string());
       const std::string path = entry.path().string();
-      if (entry.path().filename().string().rfind("spos", 0) == 0) {  // spos.yaml, spos_proxy.yaml
+      const std::string file = entry.path().filename().string();
+      if (file.rfind("spos", 0) == 0 || file == "warmup.yaml") {  // the shared supernet trainings
         const Config config = Config::load(path);
         EXPECT_FALSE(SupernetSearchOptions::read(config).algorithm->searches_architecture());
         EXPECT_NO_THROW(config.check_unknown_keys());
         continue;
       }
+      // The supernet searches of oneshot_quality read in test_supernet_search.cpp.
+      if (file.rfind("evolution", 0) != 0) continue;
       const std::string space = Config::load(path).root().get_string("space", "nb201");
       const auto run = SearchRun::from_config(
           Config::load(path, {"evaluator.checkpoint=" + supernets.at(space),
@@ -212,7 +217,66 @@ TEST(SupernetEvaluator, EveryShippedOneShotConfigBuilds) {
       ++built;
     }
   }
-  EXPECT_EQ(built, 5);
+  EXPECT_EQ(built, 13);  // 5 + oneshot_quality's 4 supernet and 4 tabular evolutions
+}
+
+// A copy of the tables whose CIFAR-10 accuracy column is mirrored (a -> 100 - a), so that an arch
+// ranked high by the real table ranks low by this one.
+std::string tables_with_mirrored_accuracy(const TempDir& dir) {
+  const std::string copy = dir / "tables";
+  std::filesystem::copy(data_dir(), copy, std::filesystem::copy_options::recursive);
+  const std::string path = copy + "/nas-bench-201/nb201_accuracy.csv";
+  const std::string text = read_text_file(path);
+  std::string out;
+  size_t start = 0;
+  for (int line = 0; start < text.size(); ++line) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    const std::string row = text.substr(start, end - start);
+    std::vector<std::string> fields;
+    for (auto field : split(row, ',')) fields.emplace_back(field);
+    if (line > 0 && fields.size() > 2) {
+      fields[2] = format_double(100.0 - std::stod(fields[2]));  // cifar10_test
+    }
+    for (size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + fields[i];
+    out += "\n";
+    start = end + 1;
+  }
+  write_text_file(path, out);
+  return copy;
+}
+
+// experiments/oneshot_quality grades the one-shot searches with the accuracy table afterwards, so
+// none of them may read it: with the CIFAR-10 column mirrored, ProxylessNAS, FBNet-DNAS (GDAS) and
+// evolution over a supernet evaluator find the same archs; only the reported accuracy moves.
+TEST(OneShotSearches, TheFoundArchDoesNotDependOnTheAccuracyTable) {
+  const TempDir dir("accuracy_blind");
+  const auto mirrored = CostLibrary::load(tables_with_mirrored_accuracy(dir));
+  const std::string cost = "cost: {metrics: [fpga_latency], form: none, target: 2.9, dual_step: 0.5}\n";
+  for (const auto& [strategy, keys] : std::vector<std::pair<std::string, std::string>>{
+           {"proxylessnas", "arch_lr: 0.05"}, {"fbnet_dnas", "hard: true, arch_lr: 0.05"}}) {
+    SCOPED_TRACE(strategy);
+    const auto options = options_from(tiny("nb201", strategy, cost, keys));
+    const auto real = SupernetSearch(options, shared_library()).run(dir / (strategy + "_real"), false);
+    const auto blind = SupernetSearch(options, mirrored).run(dir / (strategy + "_mirrored"), false);
+    EXPECT_EQ(arch_to_string(blind.arch), arch_to_string(real.arch));
+    EXPECT_EQ(blind.probabilities, real.probabilities);
+    EXPECT_DOUBLE_EQ(blind.table_accuracy, 100.0 - real.table_accuracy);  // the copy was read
+  }
+
+  train(tiny("nb201", "spos", ""), dir / "spos");
+  register_supernet_evaluator();
+  const std::string search =
+      "space: nb201\nobjective: {type: constrained, metric: fpga_latency, limit: 2.9}\n"
+      "budget: {queries: 12}\nstrategy: {type: evolution, population_size: 4, sample_size: 2}\n"
+      "evaluator: {type: supernet, checkpoint: " + (dir / "spos") +
+      ", images: 8, bn_batches: 1, batch_size: 4, threads: 1}\n";
+  const auto real = SearchRun::from_config(Config::parse(search, "<test>"), shared_library()).run_seed(0);
+  const auto blind = SearchRun::from_config(Config::parse(search, "<test>"), mirrored).run_seed(0);
+  ASSERT_EQ(blind.history.size(), real.history.size());
+  for (size_t q = 0; q < real.history.size(); ++q) {
+    EXPECT_EQ(arch_to_string(blind.history[q].arch), arch_to_string(real.history[q].arch)) << q;
+    EXPECT_EQ(blind.history[q].eval.accuracy, real.history[q].eval.accuracy) << q;
+  }
 }
 
 }  // namespace
