@@ -144,8 +144,26 @@ def write_csv(rows, path):
             w.writerow([("%.10g" % r[c]) if isinstance(r[c], float) else r[c] for c in columns])
 
 
-def write_markdown(rows, path):
+def ranking_lines(runs_dir):
+    """Each seed's warm-up ranking (hwnas_evaluate's ranking.md rows), when run.sh measured it."""
+    lines = []
+    for seed_dir in sorted(os.listdir(runs_dir)):
+        path = os.path.join(runs_dir, seed_dir, "warmup", "ranking", "ranking.md")
+        if not re.match(r"^seed-\d+$", seed_dir) or not os.path.exists(path):
+            continue
+        with open(path) as f:
+            for line in f:
+                if line.startswith("| random sample") or line.startswith("| top "):
+                    lines.append("| %s " % seed_dir + line.strip())
+    if not lines:
+        return []
+    return ["## The shared warm-ups' ranking of random archs (before any search)", "",
+            "| warm-up | archs | n | Kendall tau-b | Spearman |", "|---|---|---|---|---|"] + lines + [""]
+
+
+def write_markdown(rows, runs_dir, path):
     lines = ["# One-shot search quality on NAS-Bench-201 (CIFAR-10 test accuracy, 200 epochs)", ""]
+    lines += ranking_lines(runs_dir)
     goals = []
     for device in DEVICES:
         mine = [r for r in rows if r["device"] == device + "_latency"]
@@ -249,7 +267,7 @@ def main():
         fail("%s: no finished run (seed-<s>/<strategy>-<device>/arch.json)" % a.runs)
     os.makedirs(a.out, exist_ok=True)
     write_csv(rows, os.path.join(a.out, "results.csv"))
-    write_markdown(rows, os.path.join(a.out, "results.md"))
+    write_markdown(rows, a.runs, os.path.join(a.out, "results.md"))
     write_plot(rows, latency, accuracy, a.out)
     print("graded %d runs -> %s/results.csv, results.md, quality.png" % (len(rows), a.out))
 

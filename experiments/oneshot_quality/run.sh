@@ -54,7 +54,9 @@ configs=configs/oneshot_quality
 IFS=, read -r -a seed_list <<< "$seeds"
 IFS=, read -r -a device_list <<< "$devices"
 IFS=, read -r -a strategy_list <<< "$strategies"
-[[ -x $bin/hwnas_search ]] || { echo "run.sh: $bin/hwnas_search not found; build first or pass --bin" >&2; exit 2; }
+for tool in hwnas_search hwnas_evaluate; do
+  [[ -x $bin/$tool ]] || { echo "run.sh: $bin/$tool not found; build first or pass --bin" >&2; exit 2; }
+done
 for d in "${device_list[@]}"; do
   [[ -f $configs/proxylessnas_$d.yaml ]] || { echo "run.sh: --devices '$d': no $configs/proxylessnas_$d.yaml (known: raspi4, pixel3, eyeriss, fpga)" >&2; exit 2; }
 done
@@ -108,6 +110,21 @@ search_stage() {
   esac
 }
 
+# How well the warmed-up supernet ranks 200 random archs against the table (Kendall tau, Spearman;
+# hwnas_evaluate: the same evaluator settings as evolution_supernet_*.yaml).
+rank_stage() {
+  local seed=$1 warmup=$out/seed-$1/warmup
+  if [[ -f $warmup/ranking/ranking.md ]]; then
+    echo "[seed $seed] ranking done ($warmup/ranking/ranking.md)"
+    return
+  fi
+  local size=(--archs 200 --top 50 --images 1000 --bn-batches 4 --batch 250)
+  [[ $toy == 1 ]] && size=(--archs 6 --top 3 --images 16 --bn-batches 1 --batch 8)
+  echo "[seed $seed] ranking archs with the supernet -> $warmup/ranking"
+  "$bin/hwnas_evaluate" --supernet "$warmup" "${size[@]}" --threads 1 --out "$warmup/ranking" \
+    > "$out/seed-$seed/ranking.out" 2>&1
+}
+
 start=$(date +%s)
 pids=() logs=()
 wait_all() {  # waits for pids[], naming the log of each failed stage
@@ -137,6 +154,8 @@ for seed in "${seed_list[@]}"; do
 done
 wait_all
 for seed in "${seed_list[@]}"; do
+  throttle; rank_stage "$seed" &
+  pids+=($!) logs+=("$out/seed-$seed/ranking.out")
   for device in "${device_list[@]}"; do
     for strategy in "${strategy_list[@]}"; do
       [[ $strategy == evolution_tabular_* ]] && continue

@@ -52,6 +52,7 @@ TEST(OneShotQualityPipeline, ToyRunGradesEveryStrategyAgainstTheTables) {
   const std::string md = read_text_file(out + "/results.md");
   EXPECT_NE(md.find("## fpga_latency <= 2.90577 ms"), std::string::npos) << md;
   EXPECT_NE(md.find("4140 archs meet the limit"), std::string::npos) << md;
+  EXPECT_NE(md.find("| seed-0 | random sample | 6 |"), std::string::npos) << "the warm-up's ranking\n" << md;
   EXPECT_TRUE(std::filesystem::exists(out + "/quality.png"));
 
   // A second run finds every stage finished and grades the same runs again.
