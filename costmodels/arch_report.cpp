@@ -3,12 +3,23 @@
 #include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "core/error.h"
 #include "core/paths.h"
 #include "core/strings.h"
 
 namespace hwnas {
+
+namespace {
+
+// The accuracies a report of `space` carries, in its order: NB201's, when the tables have them.
+std::vector<Nb201Dataset> report_datasets(const CostLibrary& library, Space space) {
+  if (space != Space::NB201 || !library.nb201().has_accuracy()) return {};
+  return {Nb201Dataset::Cifar10, Nb201Dataset::Cifar100, Nb201Dataset::ImageNet16_120};
+}
+
+}  // namespace
 
 ArchReport make_arch_report(const CostLibrary& library, const Arch& arch,
                             const std::string& setting, const std::vector<CostKey>& keys) {
@@ -33,14 +44,58 @@ ArchReport make_arch_report(const CostLibrary& library, const Arch& arch,
     const Nb201Tables& nb201 = library.nb201();
     report.nb201_index = nb201.index_of(arch);
     report.complexity = nb201_complexity(arch);
-    if (nb201.has_accuracy()) {
-      for (Nb201Dataset d :
-           {Nb201Dataset::Cifar10, Nb201Dataset::Cifar100, Nb201Dataset::ImageNet16_120}) {
-        report.accuracies.push_back({to_string(d), nb201.accuracy(arch, d)});
-      }
+    for (Nb201Dataset d : report_datasets(library, arch.space)) {
+      report.accuracies.push_back({to_string(d), nb201.accuracy(arch, d)});
     }
   }
   return report;
+}
+
+CsvColumns<ArchReport> arch_report_csv_columns(const CostLibrary& library, Space space,
+                                               const std::string& setting,
+                                               const std::vector<CostKey>& keys) {
+  using R = ArchReport;
+  CsvColumns<R> columns = {
+      {"space", [](const R& r) { return to_string(r.space); }},
+      {"setting", [](const R& r) { return r.setting; }},
+  };
+  if (space == Space::FBNet) {
+    columns.add({"op_idx_list", [](const R& r) {
+      std::string out;
+      for (int op : r.arch.ops) out += (out.empty() ? "" : " ") + std::to_string(op);
+      return out;
+    }});
+  } else {
+    columns.add({"index", [](const R& r) { return std::to_string(r.nb201_index); }});
+  }
+  columns.add({"arch_str", [](const R& r) { return csv_arch(r.arch); }});
+  const std::vector<CostKey> report_keys = keys.empty() ? library.keys(space, setting) : keys;
+  for (size_t i = 0; i < report_keys.size(); ++i) {
+    columns.add({report_keys[i].to_string(), [i, key = report_keys[i]](const R& r) {
+      // The cell must hold the header's metric: a report of other keys would shift the columns.
+      if (i >= r.costs.size() || !(r.costs[i].key == key)) {
+        throw std::logic_error("arch report CSV: column " + key.to_string() +
+                               " does not match the report's costs");
+      }
+      return r.costs[i].value ? format_double(*r.costs[i].value) : std::string();
+    }});
+  }
+  columns.add({"mflops", [](const R& r) { return format_double(r.complexity.mflops); }})
+      .add({"mparams", [](const R& r) { return format_double(r.complexity.mparams); }});
+  const std::vector<Nb201Dataset> datasets = report_datasets(library, space);
+  for (size_t d = 0; d < datasets.size(); ++d) {
+    columns.add({to_string(datasets[d]) + "_test", [d](const R& r) {
+      return format_double(r.accuracies.at(d).top1);
+    }});
+  }
+  return columns;
+}
+
+std::string csv_arch(const Arch& arch) {
+  if (arch.space == Space::NB201) return nb201_string(arch);
+  std::string out;
+  for (int op : arch.ops) out += (out.empty() ? "" : " ") + std::string(kFbnetCandidates[op].name);
+  return out;
 }
 
 Arch parse_arch_argument(const CostLibrary& library, Space space, const std::string& text) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/csv.h"
 #include "costmodels/complexity.h"
 #include "costmodels/cost_library.h"
 
@@ -40,6 +41,18 @@ struct ArchReport {
 // `keys` empty = every key of the space. InputError for an unknown key.
 ArchReport make_arch_report(const CostLibrary& library, const Arch& arch,
                             const std::string& setting, const std::vector<CostKey>& keys = {});
+
+// The CSV form of the reports make_arch_report(library, arch of `space`, setting, keys) gives:
+// space, setting, the arch (fbnet op_idx_list and arch_str, nb201 index and arch_str; an FBNet
+// list separated by spaces), one column per key (an empty cell for an unknown value, as every
+// hwnas CSV; the JSON form has the reason), mflops, mparams and the nb201 accuracies
+// (cifar10_test, ...). A row of a report made with other keys is a std::logic_error.
+CsvColumns<ArchReport> arch_report_csv_columns(const CostLibrary& library, Space space,
+                                               const std::string& setting,
+                                               const std::vector<CostKey>& keys = {});
+
+// An arch for a CSV cell: NB201's |op~0|+... string, FBNet's 22 op names separated by spaces.
+std::string csv_arch(const Arch& arch);
 
 // An architecture saved by a search or a retrain (arch.json, result.json): the arch and the dataset
 // setting its costs belong to. The arch may be given in any of the HW-NAS-Bench forms (fbnet:

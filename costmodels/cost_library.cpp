@@ -1,5 +1,10 @@
 #include "costmodels/cost_library.h"
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <mutex>
+
 #include "core/config.h"
 #include "core/error.h"
 #include "core/paths.h"
@@ -18,13 +23,48 @@ std::shared_ptr<const CostLibrary> CostTablesOptions::load() const {
   return CostLibrary::load(data_dir, extra_tables);
 }
 
+// Only the folder: Nb201Tables::default_files() checks that the files exist, which is part of
+// reading them.
+struct CostLibrary::Nb201OnFirstUse {
+  std::string dir;
+  std::once_flag once;
+  std::shared_ptr<const Nb201Tables> tables;
+};
+
 std::shared_ptr<const CostLibrary> CostLibrary::load(const std::string& dir,
                                                      const std::vector<std::string>& extra_tables) {
+  return load_tables(dir, extra_tables, /*nb201_now=*/true);
+}
+
+std::shared_ptr<const CostLibrary> CostLibrary::load_on_first_use(
+    const std::string& dir, const std::vector<std::string>& extra_tables) {
+  return load_tables(dir, extra_tables, /*nb201_now=*/false);
+}
+
+const std::shared_ptr<const Nb201Tables>& CostLibrary::nb201_tables() const {
+  // call_once: a failed read (an exception) leaves the flag unset, so the next use retries and
+  // reports the same error instead of handing out no tables.
+  std::call_once(nb201_->once, [this] {
+    const auto start = std::chrono::steady_clock::now();
+    const Nb201Tables::Files files = Nb201Tables::default_files(nb201_->dir);
+    nb201_->tables = std::make_shared<const Nb201Tables>(Nb201Tables::load(files));
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+    // What a program read, for users and tests (test_hwnas_query_batch.cpp): --log-level debug.
+    spdlog::debug("read the nb201 tables {}, {}, {} in {:.1f} ms", files.hw_nas_bench, files.help,
+                  files.accuracy, took.count());
+  });
+  return nb201_->tables;
+}
+
+std::shared_ptr<const CostLibrary> CostLibrary::load_tables(
+    const std::string& dir, const std::vector<std::string>& extra_tables, bool nb201_now) {
   auto library = std::make_shared<CostLibrary>();
   library->dir_ = dir.empty() ? data_dir() : dir;
   library->fbnet_ = FbnetLut::load(data_path("hw-nas-bench/fbnet_lut.json", library->dir_));
-  library->nb201_ = std::make_shared<const Nb201Tables>(
-      Nb201Tables::load(Nb201Tables::default_files(library->dir_)));
+  library->nb201_ = std::make_shared<Nb201OnFirstUse>();
+  library->nb201_->dir = library->dir_;
+  // Before the extra tables: load() reports a damaged NB201 table first, as it always did.
+  if (nb201_now) library->nb201_tables();
   for (const auto& path : extra_tables) {
     FbnetLut extra = FbnetLut::load(path);
     for (const CostKey& key : extra.keys()) {
@@ -94,7 +134,7 @@ std::vector<CostKey> CostLibrary::keys(Space space, const std::string& setting) 
     return keys;
   }
   std::vector<CostKey> keys;
-  for (const auto& column : nb201_->columns()) keys.push_back(column.key);
+  for (const auto& column : nb201().columns()) keys.push_back(column.key);
   return keys;
 }
 
@@ -109,7 +149,8 @@ std::unique_ptr<CostModel> CostLibrary::model(Space space, const std::string& se
     throw InputError("nb201 costs exist for the cifar10 setting only, not '" + setting +
                      "' (HW-NAS-Bench's cifar100/ImageNet16-120 NB201 tables are not available)");
   }
-  return std::make_unique<Nb201CostModel>(nb201_, nb201_->column(key));
+  const auto& tables = nb201_tables();
+  return std::make_unique<Nb201CostModel>(tables, tables->column(key));
 }
 
 std::vector<std::unique_ptr<CostModel>> CostLibrary::all_models(Space space,

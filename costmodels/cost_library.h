@@ -32,10 +32,15 @@ class CostLibrary {
   // metrics become further devices. InputError when an extra metric already exists.
   static std::shared_ptr<const CostLibrary> load(const std::string& dir = "",
                                                  const std::vector<std::string>& extra_tables = {});
+  // The same library, but the NB201 tables (three CSVs, 12.7 MB: most of load()'s time) are read
+  // at their first use, by any thread: a program that touches only FBNet never reads them. Their
+  // errors (a missing or damaged CSV) then come from that first use, not from here.
+  static std::shared_ptr<const CostLibrary> load_on_first_use(
+      const std::string& dir = "", const std::vector<std::string>& extra_tables = {});
 
   const std::string& dir() const { return dir_; }
   const FbnetLut& fbnet() const { return fbnet_; }  // the HW-NAS-Bench LUT
-  const Nb201Tables& nb201() const { return *nb201_; }
+  const Nb201Tables& nb201() const { return *nb201_tables(); }
 
   // Dataset settings that have cost tables: fbnet cifar100, cifar10, ImageNet; nb201 cifar10.
   std::vector<std::string> settings(Space space) const;
@@ -50,13 +55,18 @@ class CostLibrary {
   std::vector<std::unique_ptr<CostModel>> all_models(Space space, const std::string& setting) const;
 
  private:
+  static std::shared_ptr<const CostLibrary> load_tables(
+      const std::string& dir, const std::vector<std::string>& extra_tables, bool nb201_now);
   std::vector<const FbnetLut*> all_fbnet_luts() const;  // the HW-NAS-Bench LUT first
   const FbnetLut& fbnet_lut_of(const CostKey& key) const;
+  // Reads the NB201 tables on the first call (once, whichever thread asks first).
+  const std::shared_ptr<const Nb201Tables>& nb201_tables() const;
 
   std::string dir_;
   FbnetLut fbnet_;
   std::vector<FbnetLut> extra_fbnet_;
-  std::shared_ptr<const Nb201Tables> nb201_;
+  struct Nb201OnFirstUse;  // the data folder, a once-flag and the tables once read
+  std::shared_ptr<Nb201OnFirstUse> nb201_;
 };
 
 }  // namespace hwnas

@@ -16,14 +16,6 @@ namespace hwnas {
 
 namespace {
 
-// An arch for a CSV cell: NB201's |op~0|+... string, FBNet's 22 op names separated by spaces.
-std::string csv_arch(const Arch& arch) {
-  if (arch.space == Space::NB201) return nb201_string(arch);
-  std::string out;
-  for (int op : arch.ops) out += (out.empty() ? "" : " ") + std::string(kFbnetCandidates[op].name);
-  return out;
-}
-
 std::string cost_header(const Objective& objective) {
   std::string out;
   for (const auto& key : objective.metrics()) out += "," + key.to_string();

@@ -289,6 +289,60 @@ TEST(HostileInputs, ArchStringsAreParsedStrictly) {
     const Outcome o = run_bounded(std::string(HWNAS_QUERY_BIN) + " " + arguments, dir);
     expect_clean(o, "hwnas_query " + arguments, known_bad);
   }
+  // The same strings as lines of --batch files, a few to a file: bad if any line is bad.
+  for (size_t first = 0; first + 3 <= archs.size(); first += 3) {
+    for (const Space space : {Space::FBNet, Space::NB201}) {
+      const std::string flag = space == Space::FBNet ? "--space fbnet" : "--space nb201";
+      std::string lines;
+      bool known_bad = false;
+      for (size_t i = first; i < first + 3; ++i) {
+        const auto& [arguments, bad] = archs[i];
+        if (arguments.rfind(flag, 0) != 0) continue;
+        std::string arch = arguments.substr(arguments.find("--arch ") + 7);
+        if (arch.size() >= 2 && arch.front() == '\'') arch = arch.substr(1, arch.size() - 2);
+        // A blank line is skipped in a batch, not an empty --arch.
+        if (std::all_of(arch.begin(), arch.end(), [](char c) { return c == ' '; })) continue;
+        lines += arch + "\n";
+        known_bad = known_bad || bad;
+      }
+      if (lines.empty()) continue;
+      std::ofstream(dir.path() + "/batch.txt", std::ios::binary) << lines;
+      const Outcome o = run_bounded(std::string(HWNAS_QUERY_BIN) + " " + flag +
+                                        " --setting cifar10 --batch " + dir.path() + "/batch.txt",
+                                    dir);
+      expect_clean(o, "hwnas_query " + flag + " --batch of\n" + lines, known_bad);
+    }
+  }
+}
+
+// What is not a file of archs: never read whole into memory, never a hang, one line, exit 2.
+TEST(HostileInputs, BatchFilesThatAreNoListOfArchs) {
+  const testing::TempDir dir("hostile_batch");
+  std::mt19937 rng(13);
+  std::string binary(20000, '\0');
+  for (char& c : binary) c = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng));
+  std::ofstream(dir.path() + "/binary", std::ios::binary) << binary;
+  std::ofstream(dir.path() + "/long_line", std::ios::binary) << std::string(100000, '1');
+  std::ofstream(dir.path() + "/nul", std::ios::binary) << std::string("1\0002\n", 4);
+  std::ofstream(dir.path() + "/crlf_only", std::ios::binary) << "\r\n\r\n# x\r\n";
+  const std::string query = std::string(HWNAS_QUERY_BIN) + " --space nb201 ";
+  for (const std::string& batch : std::vector<std::string>{
+           "/dev/zero", dir.path() + "/binary", dir.path() + "/long_line", dir.path() + "/nul"}) {
+    for (const std::string mode : {"--batch ", "--format csv --batch ", "--keep-going --batch "}) {
+      const Outcome o = run_bounded(query + mode + batch, dir);
+      EXPECT_EQ(o.status, 2) << mode << batch << "\n" << o.err;
+      const auto lines = lines_of(o.err);
+      ASSERT_FALSE(lines.empty()) << mode << batch;
+      for (const auto& line : lines) {
+        EXPECT_TRUE(clean_message(line)) << mode << batch << ": " << line.substr(0, 3000);
+        EXPECT_EQ(line.rfind("hwnas_query: " + batch + ":", 0), 0u) << mode << batch << ": " << line;
+      }
+    }
+  }
+  // Nothing to answer is no error: an empty answer.
+  const Outcome empty = run_bounded(query + "--batch " + dir.path() + "/crlf_only", dir);
+  EXPECT_EQ(empty.status, 0) << empty.err;
+  EXPECT_EQ(empty.err, "");
 }
 
 // Audit reproducers of the search executable, pinned.
