@@ -126,41 +126,28 @@ rank_stage() {
 }
 
 start=$(date +%s)
-pids=() logs=()
-wait_all() {  # waits for pids[], naming the log of each failed stage
-  local failed=0
-  for i in "${!pids[@]}"; do
-    if ! wait "${pids[$i]}"; then
-      echo "run.sh: a stage failed; its log: ${logs[$i]}" >&2
-      failed=1
-    fi
-  done
-  [[ $failed == 0 ]] || exit 1
-  pids=() logs=()
-}
-throttle() { while [[ $(jobs -rp | wc -l) -ge $jobs ]]; do wait -n || true; done; }
 
 # The tabular references need no warm-up: they run first, then the warm-ups, then the searches.
 for seed in "${seed_list[@]}"; do
   for device in "${device_list[@]}"; do
     for strategy in "${strategy_list[@]}"; do
       [[ $strategy == evolution_tabular_* ]] || continue
-      throttle; search_stage "$strategy" "$device" "$seed" &
-      pids+=($!) logs+=("$out/seed-$seed/$strategy-$device.out")
+      throttle "$jobs"; search_stage "$strategy" "$device" "$seed" &
+      started "$out/seed-$seed/$strategy-$device.out"
     done
   done
-  throttle; warmup_stage "$seed" &
-  pids+=($!) logs+=("$out/seed-$seed/warmup.out")
+  throttle "$jobs"; warmup_stage "$seed" &
+  started "$out/seed-$seed/warmup.out"
 done
 wait_all
 for seed in "${seed_list[@]}"; do
-  throttle; rank_stage "$seed" &
-  pids+=($!) logs+=("$out/seed-$seed/ranking.out")
+  throttle "$jobs"; rank_stage "$seed" &
+  started "$out/seed-$seed/ranking.out"
   for device in "${device_list[@]}"; do
     for strategy in "${strategy_list[@]}"; do
       [[ $strategy == evolution_tabular_* ]] && continue
-      throttle; search_stage "$strategy" "$device" "$seed" &
-      pids+=($!) logs+=("$out/seed-$seed/$strategy-$device.out")
+      throttle "$jobs"; search_stage "$strategy" "$device" "$seed" &
+      started "$out/seed-$seed/$strategy-$device.out"
     done
   done
 done

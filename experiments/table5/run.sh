@@ -98,31 +98,19 @@ chain() {
 }
 
 start=$(date +%s)
-wait_all() {  # waits for pids[], naming the log of each failed stage
-  local failed=0
-  for i in "${!pids[@]}"; do
-    if ! wait "${pids[$i]}"; then
-      echo "run.sh: a stage failed; its log: ${logs[$i]}" >&2
-      failed=1
-    fi
-  done
-  [[ $failed == 0 ]] || exit 1
-  pids=() logs=()
-}
-pids=() logs=()
 if [[ $warmup == shared ]]; then
   for seed in "${seed_list[@]}"; do
-    while [[ $(jobs -rp | wc -l) -ge $jobs ]]; do wait -n || true; done
+    throttle "$jobs"
     warmup_stage "$seed" &
-    pids+=($!) logs+=("$out/seed-$seed/warmup.out")
+    started "$out/seed-$seed/warmup.out"
   done
   wait_all
 fi
 for seed in "${seed_list[@]}"; do
   for device in "${device_list[@]}"; do
-    while [[ $(jobs -rp | wc -l) -ge $jobs ]]; do wait -n || true; done
+    throttle "$jobs"
     chain "$device" "$seed" &
-    pids+=($!) logs+=("$out/seed-$seed/{search,retrain}-$device.out")
+    started "$out/seed-$seed/{search,retrain}-$device.out"
   done
 done
 wait_all
