@@ -413,7 +413,7 @@ std::string ConfigSection::get_choice(const std::string& key, const std::string&
                                       const std::string& list_word) const {
   const std::string value = get_string(key, fallback);
   if (std::find(names.begin(), names.end(), value) == names.end()) {
-    throw ConfigError("unknown " + full(key) + " '" + value + "' (" + where(key) + "); " +
+    throw ConfigError("unknown " + full(key) + " '" + bounded(value) + "' (" + where(key) + "); " +
                       list_word + ": " + join(names, ", "));
   }
   return value;
