@@ -25,6 +25,8 @@ class SearchStrategy {
   virtual bool supports(Objective::Kind kind) const { return kind != Objective::Kind::Pareto; }
   // Queries until ctx.exhausted() (or earlier when done); the history is the result.
   virtual void search(SearchContext& ctx) const = 0;
+  // True for `external` strategies (search/sampling/external_search.h): the caller queries.
+  virtual bool driven_externally() const { return false; }
 };
 
 using StrategyFactory = std::function<std::unique_ptr<SearchStrategy>(const ConfigSection&)>;
@@ -35,7 +37,8 @@ class StrategyRegistry : public NamedRegistry<SearchStrategy> {
   static StrategyRegistry& global();
 };
 
-// Registers random, evolution, reinforce, local_search, nsga2 and the `plugin` loader type.
+// Registers random, evolution, reinforce, local_search, nsga2, the `plugin` loader type and
+// `external` (search/sampling/external_search.h).
 // Idempotent and thread-safe.
 void register_builtin_strategies();
 
@@ -49,5 +52,6 @@ void register_reinforce_strategy(StrategyRegistry& registry);
 void register_local_search_strategy(StrategyRegistry& registry);
 void register_nsga2_strategy(StrategyRegistry& registry);
 void register_plugin_loader(StrategyRegistry& registry);
+void register_external_strategy(StrategyRegistry& registry);
 
 }  // namespace hwnas
