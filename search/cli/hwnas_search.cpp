@@ -10,12 +10,12 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/paths.h"
-#include "core/run_dir.h"
 #include "core/strings.h"
 #include "core/cli_args.h"
 #include "costmodels/cost_library.h"
 #include "search/sampling/search_job.h"
 #include "search/differentiable/supernet_evaluator.h"
+#include "search/differentiable/supernet_job.h"
 #include "search/differentiable/supernet_search.h"
 #include "search/differentiable/supernet_strategy.h"
 #include "search/training/resume.h"
@@ -70,19 +70,9 @@ int run_supernet(const hwnas::Config& config, const hwnas::CliArgs& args, const 
   if (args.has("check")) return report_checked(config, [&] { options.tables.load(); });
   const bool resume = !resume_dir.empty();
   const std::string dir = resume ? resume_dir : args.value("out", options.run.run_dir());
-  const auto held = hwnas::open_run_dir(
-      dir, config.resolved_yaml(),
-      {"supernet search", resume ? hwnas::RunDirMode::kResume : hwnas::RunDirMode::kStart});
-  if (resume) {
-    hwnas::prepare_resume(dir, "hwnas_search", options.train.epochs, args.values("set"),
-                          config.resolved_yaml());
-  }
-  spdlog::info("hwnas_search {} -> {}", resume ? "--resume " + resume_dir
-                                               : "--config " + args.value("config"), dir);
-  const auto library = options.tables.load();
-  const auto result = hwnas::SupernetSearch(options, library).run(dir, resume);
-  spdlog::info("wrote {}/: config.resolved.yaml, log.txt, metrics.csv, {}, checkpoints/", dir,
-               result.trained_only.empty() ? "arch.json" : "supernet.json");
+  const auto result = hwnas::run_supernet_job(
+      options, config, dir, resume, args.values("set"),
+      resume ? "--resume " + resume_dir : "--config " + args.value("config"));
   std::cout << result.brief_report() << "\n";
   return 0;
 }
