@@ -22,6 +22,7 @@ from hwnas._hwnas import (
     Random,
     SearchResult,
     SeenArchs,
+    SupernetResult,
     set_log_level,
 )
 from hwnas._search import SearchResults, SearchSession, parse_seeds, search, seeds_table
@@ -40,6 +41,7 @@ __all__ = [
     "SearchResults",
     "SearchSession",
     "SeenArchs",
+    "SupernetResult",
     "parse_seeds",
     "search",
     "seeds_table",

@@ -38,9 +38,11 @@ def parse_seeds(text):
 
 
 def search(config, overrides=(), seeds=None, out=None, library=None):
-    """Runs a sampling search as `hwnas_search --config X [--set ...] [--seeds ...] [--out ...]`
-    does, writing the same run folder (config.resolved.yaml, log.txt, summary.txt, metrics.csv,
-    arch.json, ...).
+    """Runs a search as `hwnas_search --config X [--set ...] [--seeds ...] [--out ...]` does,
+    writing the same run folder (config.resolved.yaml, log.txt, summary.txt, metrics.csv,
+    arch.json, ...). Any registered strategy: a sampling one (random, evolution, reinforce,
+    local_search, nsga2, plug-ins) returns hwnas.SearchResult(s); a supernet one (proxylessnas,
+    fbnet_dnas, warmup, spos; one seed, a new run folder) returns hwnas.SupernetResult.
 
     config: a YAML file path, or a dict mirroring the YAML. overrides: "a.b=c" strings as --set
     takes them. seeds: None (the config's seed: returns one hwnas.SearchResult), or "0-99", an
@@ -50,9 +52,11 @@ def search(config, overrides=(), seeds=None, out=None, library=None):
     """
     text, is_text, source = config_source(config)
     seed_list = _seed_list(seeds)
-    results, report, _files = _hwnas._search(
+    kind, results, report = _hwnas._search(
         text, is_text, source, list(overrides), seed_list,
         None if out is None else os.fspath(out), library)
+    if kind == "supernet":
+        return results  # one hwnas.SupernetResult
     if seed_list is None:
         return results[0]
     table = report.split("\n", 1)[1] if "\n" in report else report
@@ -80,8 +84,10 @@ class SearchSession:
     def __init__(self, config, overrides=(), seed=None, out=None, name="python", library=None):
         text, is_text, source = config_source(config)
         overrides = list(overrides) + [f"strategy={{type: external, name: {json.dumps(name)}}}"]
+        if seed is not None:  # as a key, so that config.resolved.yaml names the seed used
+            overrides.append(f"seed={int(seed)}")
         folder = "" if out is False else (None if out is None else os.fspath(out))
-        self._session = _hwnas._Session(text, is_text, source, overrides, seed, folder, library)
+        self._session = _hwnas._Session(text, is_text, source, overrides, folder, library)
         self.random = self._session.random()
         self.result = None
 

@@ -27,9 +27,10 @@ PYBIND11_MODULE(_hwnas, m) {
         if (parsed == spdlog::level::off && level != "off") {
           throw hwnas::InputError("unknown log level '" + level + "'; known: debug, info, warn, error, off");
         }
-        // Between runs the logger holds its console sink only (run folders detach their log.txt).
-        for (auto& sink : spdlog::default_logger()->sinks()) sink->set_level(parsed);
-        spdlog::set_level(parsed);
+        // The console sink is the first; held run folders' log.txt sinks keep their info lines.
+        const auto logger = spdlog::default_logger();
+        logger->sinks().front()->set_level(parsed);
+        logger->set_level(logger->sinks().size() > 1 ? std::min(parsed, spdlog::level::info) : parsed);
       },
       py::arg("level"), "Console log level: debug, info, warn (default), error, off.");
   hwnas::python::bind_errors(m);

@@ -1,6 +1,7 @@
-// hwnas.search() and hwnas.SearchSession: sampling searches from a config, run in process by the
-// engine (search/sampling/search_job.h) or driven ask/tell from Python
-// (search/sampling/external_search.h). Results carry the query history as numpy arrays.
+// hwnas.search() and hwnas.SearchSession: searches from a config, run in process by the code
+// hwnas_search runs (search/sampling/search_job.h, search/differentiable/supernet_job.h), or
+// driven ask/tell from Python (search/sampling/external_search.h). Sampling results carry the
+// query history as numpy arrays.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
@@ -13,6 +14,7 @@
 #include "python/src/arch_arguments.h"
 #include "python/src/cost_library.h"
 #include "search/differentiable/supernet_evaluator.h"
+#include "search/differentiable/supernet_job.h"
 #include "search/differentiable/supernet_search.h"
 #include "search/differentiable/supernet_strategy.h"
 #include "search/sampling/external_search.h"
@@ -25,37 +27,43 @@ namespace py = pybind11;
 namespace hwnas::python {
 namespace {
 
-// A config read and its sampling run built (tables loaded, every key checked).
-struct LoadedSearch {
+// A config read, its strategy type settled over both registries (as hwnas_search does).
+struct LoadedConfig {
   Config config;
   std::string source;
-  std::shared_ptr<const SearchRun> run;
+  std::string type;
 };
 
-LoadedSearch load_search(const std::string& path_or_text, bool is_text, const std::string& source,
-                         const std::vector<std::string>& overrides,
-                         const std::shared_ptr<PyCostLibrary>& library) {
+LoadedConfig load_config(const std::string& path_or_text, bool is_text, const std::string& source,
+                         const std::vector<std::string>& overrides) {
   py::gil_scoped_release release;
-  LoadedSearch loaded{is_text ? Config::parse(path_or_text, source, overrides)
+  LoadedConfig loaded{is_text ? Config::parse(path_or_text, source, overrides)
                               : Config::load(path_or_text, overrides),
-                      source, nullptr};
+                      source, ""};
   register_builtin_strategies();
   register_builtin_supernet_strategies();
   auto types = StrategyRegistry::global().names();
   for (const auto& name : SupernetStrategyRegistry::global().names()) types.push_back(name);
-  const std::string type = loaded.config.root().child("strategy").get_choice(
+  loaded.type = loaded.config.root().child("strategy").get_choice(
       "type", "evolution", types, /*list_word=*/"registered");
-  if (is_supernet_strategy(type)) {
-    throw InputError(source + ": strategy.type " + type + " trains a supernet (checkpoints, "
-                     "--resume): run it with hwnas_search --config; hwnas.search and "
-                     "hwnas.SearchSession run sampling strategies, also over a trained supernet "
-                     "(evaluator: {type: supernet, checkpoint: DIR})");
-  }
-  register_supernet_evaluator();
-  loaded.run = std::make_shared<const SearchRun>(
-      SearchRun::from_config(loaded.config, library ? library->shared() : nullptr));
   return loaded;
 }
+
+// A sampling run built from its config (tables loaded or `library` used, every key checked).
+std::shared_ptr<const SearchRun> build_sampling_run(const LoadedConfig& loaded,
+                                                    const std::shared_ptr<PyCostLibrary>& library) {
+  py::gil_scoped_release release;
+  register_supernet_evaluator();
+  return std::make_shared<const SearchRun>(
+      SearchRun::from_config(loaded.config, library ? library->shared() : nullptr));
+}
+
+// A supernet search's result with its run folder (arch.json or supernet.json).
+struct PySupernetResult {
+  SupernetSearchResult result;
+  std::shared_ptr<const CostLibrary> library;
+  std::string dir;
+};
 
 // One finished run: the engine's SearchResult with what reading it needs.
 struct PySearchResult {
@@ -208,22 +216,73 @@ void bind_run_search(py::module_& m) {
       "_search",
       [](const std::string& path_or_text, bool is_text, const std::string& source,
          const std::vector<std::string>& overrides, std::optional<std::vector<uint64_t>> seeds,
-         std::optional<std::string> out, const std::shared_ptr<PyCostLibrary>& library) {
-        const LoadedSearch loaded = load_search(path_or_text, is_text, source, overrides, library);
-        const std::string dir = out ? *out : loaded.run->options().run.run_dir();
+         std::optional<std::string> out, const std::shared_ptr<PyCostLibrary>& library) -> py::tuple {
+        const LoadedConfig loaded = load_config(path_or_text, is_text, source, overrides);
+        if (is_supernet_strategy(loaded.type)) {
+          if (seeds) {
+            throw InputError("seeds= is for sampling strategies; run supernet searches one seed "
+                             "at a time (overrides=[\"seed=N\"])");
+          }
+          PySupernetResult found;
+          {
+            py::gil_scoped_release release;  // the training: minutes to hours
+            const auto options = SupernetSearchOptions::read(loaded.config);
+            loaded.config.check_unknown_keys();
+            found.dir = out ? *out : options.run.run_dir();
+            found.library = library ? library->shared() : options.tables.load();
+            found.result = run_supernet_job(options, loaded.config, found.dir, /*resume=*/false,
+                                            overrides, "--config " + source, found.library);
+          }
+          const std::string report = found.result.brief_report();
+          return py::make_tuple("supernet", std::move(found), report);
+        }
+        const auto run = build_sampling_run(loaded, library);
+        const std::string dir = out ? *out : run->options().run.run_dir();
         SamplingJob job;
         {
           py::gil_scoped_release release;
-          job = run_sampling_job(*loaded.run, loaded.config, dir, source, seeds);
+          job = run_sampling_job(*run, loaded.config, dir, source, seeds);
         }
         py::list results;
         for (auto& r : job.results) {
-          results.append(std::make_shared<PySearchResult>(PySearchResult{std::move(r), loaded.run, dir}));
+          results.append(std::make_shared<PySearchResult>(PySearchResult{std::move(r), run, dir}));
         }
-        return py::make_tuple(results, job.report, job.files);
+        return py::make_tuple("sampling", results, job.report);
       },
       py::arg("config"), py::arg("is_text"), py::arg("source"), py::arg("overrides"),
       py::arg("seeds"), py::arg("out"), py::arg("library"));
+
+  py::class_<PySupernetResult>(m, "SupernetResult", R"doc(
+A finished supernet search (strategy.type proxylessnas, fbnet_dnas, or the weights-only warmup and
+spos): the derived arch, its cost, the supernet's top-1, the architecture probabilities, and the
+run folder with arch.json (or supernet.json) and checkpoints/.)doc")
+      .def_property_readonly("run_dir", [](const PySupernetResult& r) { return r.dir; })
+      .def_property_readonly("trained_only", [](const PySupernetResult& r) -> py::object {
+        if (r.result.trained_only.empty()) return py::none();
+        return py::str(r.result.trained_only);
+      }, "The strategy of a weights-only run (no arch searched), else None.")
+      .def_property_readonly("arch", [](const PySupernetResult& r) -> py::object {
+        if (!r.result.trained_only.empty()) return py::none();
+        return arch_forms(*r.library, r.result.arch);
+      }, "The found arch's HW-NAS-Bench forms (None for a weights-only run).")
+      .def_property_readonly("arch_cost", [](const PySupernetResult& r) { return r.result.arch_cost; })
+      .def_property_readonly("expected_cost", [](const PySupernetResult& r) { return r.result.expected_cost; })
+      .def_property_readonly("test_accuracy", [](const PySupernetResult& r) { return r.result.test_accuracy; },
+                             "The found arch's top-1 in the supernet after the last epoch (%).")
+      .def_property_readonly("table_accuracy", [](const PySupernetResult& r) { return r.result.table_accuracy; })
+      .def_property_readonly("best_accuracy_at_cost", [](const PySupernetResult& r) { return r.result.best_accuracy_at_cost; })
+      .def_property_readonly("epochs", [](const PySupernetResult& r) { return r.result.epochs; })
+      .def_property_readonly("probabilities", [](const PySupernetResult& r) {
+        const auto& p = r.result.probabilities;
+        const size_t rows = p.size(), cols = rows ? p[0].size() : 0;
+        py::array_t<double> out({rows, cols});
+        for (size_t i = 0; i < rows; ++i) {
+          for (size_t j = 0; j < cols; ++j) out.mutable_at(i, j) = p[i][j];
+        }
+        return out;
+      }, "softmax(alphas), (slots, choices).")
+      .def("brief_report", [](const PySupernetResult& r) { return r.result.brief_report(); })
+      .def("__repr__", [](const PySupernetResult& r) { return "<hwnas.SupernetResult " + r.result.brief_report() + ">"; });
 }
 
 // The strategy's random stream inside a session: the draws a built-in strategy makes.
@@ -284,15 +343,16 @@ built-in evolution and local search over NB201), with the same uniform draw amon
 
   py::class_<ExternalSearch, std::shared_ptr<ExternalSearch>>(m, "_Session")
       .def(py::init([](const std::string& path_or_text, bool is_text, const std::string& source,
-                       const std::vector<std::string>& overrides, std::optional<uint64_t> seed,
-                       std::optional<std::string> out, const std::shared_ptr<PyCostLibrary>& library) {
-             const LoadedSearch loaded = load_search(path_or_text, is_text, source, overrides, library);
-             const std::string dir = out ? *out : loaded.run->options().run.run_dir();
-             const uint64_t s = seed ? *seed : static_cast<uint64_t>(loaded.run->options().run.seed);
-             return std::make_shared<ExternalSearch>(loaded.run, s, dir, loaded.config.resolved_yaml());
+                       const std::vector<std::string>& overrides, std::optional<std::string> out,
+                       const std::shared_ptr<PyCostLibrary>& library) {
+             const LoadedConfig loaded = load_config(path_or_text, is_text, source, overrides);
+             const auto run = build_sampling_run(loaded, library);
+             const std::string dir = out ? *out : run->options().run.run_dir();
+             const auto seed = static_cast<uint64_t>(run->options().run.seed);
+             return std::make_shared<ExternalSearch>(run, seed, dir, loaded.config.resolved_yaml());
            }),
            py::arg("config"), py::arg("is_text"), py::arg("source"), py::arg("overrides"),
-           py::arg("seed"), py::arg("out"), py::arg("library"))
+           py::arg("out"), py::arg("library"))
       .def_property_readonly("space", [](const ExternalSearch& s) { return s.run().evaluator().space().name; })
       .def_property_readonly("metrics", [](const ExternalSearch& s) {
         std::vector<std::string> names;

@@ -257,3 +257,30 @@ def test_bad_tables_are_data_errors(tmp_path):
     with pytest.raises(hwnas.InputError) as raised:
         hwnas.CostLibrary(cost_tables=[str(bad)])
     assert str(bad) in str(raised.value)
+
+
+def test_a_batch_releases_the_gil(lib):
+    # While a thread computes a large batch the main thread keeps running Python: it records the
+    # times of its loop steps, and some fall well inside the batch. With the GIL held through the
+    # batch none could (the main thread would wait for the call to return).
+    import threading
+    import time
+    archs = np.random.default_rng(2).integers(0, 9, size=(1_000_000, 22), dtype=np.uint8)
+    span = []
+
+    def batch():
+        start = time.perf_counter()
+        lib.costs("fbnet", "cifar100", archs, FBNET_METRICS)
+        span.extend([start, time.perf_counter()])
+
+    worker = threading.Thread(target=batch)
+    steps = []
+    worker.start()
+    while worker.is_alive():
+        steps.append(time.perf_counter())
+    worker.join()
+    start, end = span
+    margin = 0.02  # beyond the interpreter's 5 ms switch interval at either end
+    assert end - start > 3 * margin, "the batch was too quick to tell"
+    inside = [t for t in steps if start + margin < t < end - margin]
+    assert len(inside) > 100

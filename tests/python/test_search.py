@@ -1,6 +1,6 @@
 """hwnas.search(): the engine's sampling searches in process, with hwnas_search's run folder."""
+import json
 import os
-import pathlib
 import subprocess
 
 import numpy as np
@@ -104,8 +104,9 @@ def test_config_errors_are_the_clis(tmp_path):
         hwnas.search(42)
     assert str(raised.value) == "config: expected a YAML file path or a dict mirroring the YAML, got int"
     with pytest.raises(hwnas.InputError) as raised:
-        hwnas.search(ROOT / "configs" / "smoke" / "proxylessnas_fbnet.yaml", out=tmp_path)
-    assert "trains a supernet" in str(raised.value)
+        hwnas.search(ROOT / "configs" / "smoke" / "proxylessnas_fbnet.yaml", seeds="0-1", out=tmp_path)
+    assert str(raised.value) == ('seeds= is for sampling strategies; run supernet searches one seed '
+                                 'at a time (overrides=["seed=N"])')
     # A folder held by another run: an IoError (exit status 1 in the CLI), also an OSError.
     folder = tmp_path / "held"
     session = hwnas.SearchSession(QUICKSTART, out=folder)
@@ -113,3 +114,24 @@ def test_config_errors_are_the_clis(tmp_path):
         hwnas.search(QUICKSTART, out=folder)
     assert "is in use by another hwnas run" in str(raised.value)
     session.finish()
+
+
+def test_a_supernet_strategy_writes_hwnas_searchs_run_folder(tmp_path, lib):
+    # configs/smoke: ProxylessNAS over FBNet on 64 generated images, seconds.
+    smoke = ROOT / "configs" / "smoke" / "proxylessnas_fbnet.yaml"
+    overrides = ["train.epochs=2", "train.warmup_epochs=1"]
+    cli_dir = tmp_path / "cli"
+    subprocess.run([search_bin(), "--config", str(smoke), "--out", str(cli_dir), "--log-level", "warn"]
+                   + [a for o in overrides for a in ("--set", o)], check=True, capture_output=True)
+    result = hwnas.search(smoke, overrides=overrides, out=tmp_path / "py", library=lib)
+    assert isinstance(result, hwnas.SupernetResult) and result.epochs == 2
+    found = json.loads((tmp_path / "py" / "arch.json").read_text())
+    assert found == json.loads((cli_dir / "arch.json").read_text())  # same seed, same arch
+    assert result.arch["op_idx_list"] == found["op_idx_list"]
+    assert result.probabilities.shape == (22, 9)
+    np.testing.assert_allclose(result.probabilities.sum(axis=1), 1.0)
+    assert (tmp_path / "py" / "checkpoints").is_dir()
+    # A second start over a run with checkpoints is refused, as by hwnas_search.
+    with pytest.raises(hwnas.InputError) as raised:
+        hwnas.search(smoke, overrides=overrides, out=tmp_path / "py", library=lib)
+    assert "already holds a run" in str(raised.value)

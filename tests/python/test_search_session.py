@@ -22,12 +22,12 @@ QUICKSTART = str(ROOT / "configs" / "quickstart.yaml")
     (1, ["budget.queries=20000", "objective.limit=100"]),
 ])
 def test_the_python_port_reproduces_the_builtin_evolution(lib, tmp_path, seed, overrides):
-    builtin = hwnas.search(QUICKSTART, overrides=overrides + [f"seed={seed}", "output.history=false"],
-                           out=tmp_path, library=lib)
+    builtin = hwnas.search(QUICKSTART, overrides=overrides + [f"seed={seed}"], out=tmp_path / "builtin",
+                           library=lib)
     population = next((int(o.split("=")[1]) for o in overrides if "population_size" in o), 10)
     sample = next((int(o.split("=")[1]) for o in overrides if "sample_size" in o), 3)
-    session = rea.run(QUICKSTART, seed, overrides, library=lib, population_size=population,
-                      sample_size=sample)
+    session = rea.run(QUICKSTART, seed, overrides, out=tmp_path / "python", library=lib,
+                      population_size=population, sample_size=sample)
     python = session.result
     b, p = builtin.history, python.history
     assert python.queries == builtin.queries
@@ -36,6 +36,11 @@ def test_the_python_port_reproduces_the_builtin_evolution(lib, tmp_path, seed, o
     np.testing.assert_array_equal(p["elapsed_seconds"], b["elapsed_seconds"])
     np.testing.assert_array_equal(python.regret_by_query, builtin.regret_by_query)
     assert python.arch == builtin.arch and python.strategy == "rea.py"
+    # The same run folder, but for the strategy's name (and the wall time in summary.txt).
+    for name in ("metrics.csv", "arch.json"):
+        assert (tmp_path / "python" / name).read_bytes() == (tmp_path / "builtin" / name).read_bytes()
+    resolved = (tmp_path / "python" / "config.resolved.yaml").read_text()
+    assert f"seed: {seed}\n" in resolved and "type: external\n  name: rea.py\n" in resolved
 
 
 def test_budget_history_and_outputs(tmp_path, lib):
