@@ -95,6 +95,9 @@ class SearchSession:
     space = property(lambda self: self._session.space, doc="'nb201' or 'fbnet'")
     metrics = property(lambda self: self._session.metrics, doc="the objective's cost metrics")
     objective = property(lambda self: self._session.objective, doc="the objective, in words")
+    objective_options = property(lambda self: self._session.objective_options,
+                                 doc="the objective's keys as the config resolved them (type, "
+                                     "dataset, metric, limit, target, alpha, beta, metrics)")
     evaluator = property(lambda self: self._session.evaluator, doc="the evaluator, in words")
     strategy = property(lambda self: self._session.strategy, doc="the strategy's name")
     budget = property(lambda self: self._session.budget, doc="budget.queries")

@@ -41,6 +41,7 @@ LoadedConfig load_config(const std::string& path_or_text, bool is_text, const st
                               : Config::load(path_or_text, overrides),
                       source, ""};
   register_builtin_strategies();
+  register_external_strategy();  // SearchSession's strategy.type
   register_builtin_supernet_strategies();
   auto types = StrategyRegistry::global().names();
   for (const auto& name : SupernetStrategyRegistry::global().names()) types.push_back(name);
@@ -360,6 +361,19 @@ built-in evolution and local search over NB201), with the same uniform draw amon
         return names;
       })
       .def_property_readonly("objective", [](const ExternalSearch& s) { return s.run().objective().describe(); })
+      .def_property_readonly("objective_options", [](const ExternalSearch& s) {
+        const ObjectiveOptions& o = s.run().objective().options();
+        py::dict d;
+        d["type"] = o.type;
+        d["dataset"] = o.dataset;
+        d["metric"] = o.metric;
+        d["limit"] = o.limit;
+        d["target"] = o.target;
+        d["alpha"] = o.alpha;
+        d["beta"] = o.beta;
+        d["metrics"] = o.metrics;
+        return d;
+      })
       .def_property_readonly("evaluator", [](const ExternalSearch& s) { return s.run().evaluator().describe(); })
       .def_property_readonly("strategy", [](const ExternalSearch& s) { return s.run().strategy().name(); })
       .def_property_readonly("budget", [](const ExternalSearch& s) { return s.run().budget().queries; })

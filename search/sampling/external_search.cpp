@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <mutex>
 
 #include "core/config.h"
 #include "core/error.h"
@@ -36,13 +37,18 @@ class ExternalStrategy : public SearchStrategy {
 
 }  // namespace
 
-void register_external_strategy(StrategyRegistry& registry) {
-  registry.add("external", "built-in", "driven from outside (Python: hwnas.SearchSession, ask/tell)",
-               [](const ConfigSection& s) {
-                 const std::string name = s.get_string("name", "external");
-                 if (name.empty()) s.fail("name", "must not be empty");
-                 return std::make_unique<ExternalStrategy>(name);
-               });
+void register_external_strategy() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    register_builtin_strategies();  // the built-ins first, as in every registry listing
+    StrategyRegistry::global().add(
+        "external", "built-in", "driven from outside (Python: hwnas.SearchSession, ask/tell)",
+        [](const ConfigSection& s) {
+          const std::string name = s.get_string("name", "external");
+          if (name.empty()) s.fail("name", "must not be empty");
+          return std::make_unique<ExternalStrategy>(name);
+        });
+  });
 }
 
 ExternalSearch::ExternalSearch(std::shared_ptr<const SearchRun> run, uint64_t seed,

@@ -7,8 +7,9 @@
 //
 //   strategy: {type: external, name: rea.py}   # name: what results and outputs call the strategy
 //
-// `external` is a registered strategy type so that such a config reads, validates and resolves
-// like any other; hwnas_search refuses to run it (there is no strategy to drive the queries).
+// `external` is a strategy type so that such a config reads, validates and resolves like any
+// other. Only the programs that drive such searches register it (the Python package), so
+// hwnas_search and its "registered:" lists do not offer a type it could not run.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -19,6 +20,9 @@
 #include "search/sampling/search_run.h"
 
 namespace hwnas {
+
+// Registers strategy.type `external`. Idempotent and thread-safe.
+void register_external_strategy();
 
 class ExternalSearch {
  public:

@@ -22,7 +22,6 @@ void register_builtin_strategies() {
     register_local_search_strategy(r);
     register_nsga2_strategy(r);
     register_plugin_loader(r);
-    register_external_strategy(r);
   });
 }
 

@@ -37,8 +37,7 @@ class StrategyRegistry : public NamedRegistry<SearchStrategy> {
   static StrategyRegistry& global();
 };
 
-// Registers random, evolution, reinforce, local_search, nsga2, the `plugin` loader type and
-// `external` (search/sampling/external_search.h).
+// Registers random, evolution, reinforce, local_search, nsga2 and the `plugin` loader type.
 // Idempotent and thread-safe.
 void register_builtin_strategies();
 
@@ -52,6 +51,5 @@ void register_reinforce_strategy(StrategyRegistry& registry);
 void register_local_search_strategy(StrategyRegistry& registry);
 void register_nsga2_strategy(StrategyRegistry& registry);
 void register_plugin_loader(StrategyRegistry& registry);
-void register_external_strategy(StrategyRegistry& registry);
 
 }  // namespace hwnas

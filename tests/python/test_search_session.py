@@ -49,6 +49,8 @@ def test_budget_history_and_outputs(tmp_path, lib):
                              name="by_hand", library=lib) as session:
         assert session.space == "nb201" and session.metrics == ["edgegpu_latency"]
         assert session.budget == 5 and session.seed == 2 and session.run_dir == str(folder)
+        assert session.objective_options["limit"] == 5.0
+        assert session.objective_options["type"] == "constrained"
         archs = [0, 1, "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
                  [1, 2, 3, 4, 0, 1], 5]
         for arch in archs:

@@ -19,9 +19,7 @@ std::vector<std::string> strategy_names() {
   testing::load_example_plugin();
   std::vector<std::string> names;
   for (const auto& name : StrategyRegistry::global().names()) {
-    // The loader type is tested in test_plugins.cpp; `external` strategies run from Python
-    // (tests/python/test_search_session.py).
-    if (name != "plugin" && name != "external") names.push_back(name);
+    if (name != "plugin") names.push_back(name);  // the loader type, tested in test_plugins.cpp
   }
   return names;
 }
