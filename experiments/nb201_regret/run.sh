@@ -19,6 +19,7 @@ for obj in "edgegpu_latency 5" "raspi4_latency 25"; do set -- $obj
   done
   row "$1<=$2" annealing --set objective.metric=$1 --set objective.limit=$2 --set "strategy={type: plugin, library: $PLUGIN, name: annealing}"
   pyrow "$1<=$2" rea.py --set objective.metric=$1 --set objective.limit=$2
+  pyrow "$1<=$2" bo.py --set objective.metric=$1 --set objective.limit=$2
 done
 for m in edgegpu_latency raspi4_latency; do
   for s in random nsga2; do

@@ -14,8 +14,8 @@ import json
 
 from hwnas._hwnas import CostLibrary, InputError
 
-# The reference API's metric lists and order; average_hw_metric is their product in this order
-# (NB201 without eyeriss_arithmetic_intensity, a ratio).
+# The reference API's metric lists and order; average_hw_metric is their product, multiplied in
+# this order as the reference does (NB201 without eyeriss_arithmetic_intensity, a ratio).
 _NB201_METRICS = ["edgegpu_latency", "edgegpu_energy", "raspi4_latency", "edgetpu_latency",
                   "pixel3_latency", "eyeriss_latency", "eyeriss_energy",
                   "eyeriss_arithmetic_intensity", "fpga_latency", "fpga_energy"]
@@ -34,13 +34,6 @@ def _library():
     if _shared_library is None:
         _shared_library = CostLibrary()
     return _shared_library
-
-
-def _product(values, names):
-    product = 1.0  # 1.0 * x == x: the same rounding as the reference's left-to-right product
-    for name in names:
-        product *= values[name]
-    return product
 
 
 class HWNASBenchAPI:
@@ -68,15 +61,11 @@ class HWNASBenchAPI:
         or cifar10 for fbnet)."""
         query = self._queries.get(dataname)
         if query is None:
-            metrics = _NB201_METRICS if self._space == "nb201" else _FBNET_METRICS
-            query = self._queries[dataname] = self._lib.query_function(self._space, dataname, metrics)
-        if self._space == "nb201":
-            values = query(_index(arch_index))
-            values["average_hw_metric"] = _product(values, _NB201_HARDWARE)
-        else:
-            values = query(arch_index)
-            values["average_hw_metric"] = _product(values, _FBNET_METRICS)
-        return values
+            metrics, hardware = ((_NB201_METRICS, _NB201_HARDWARE) if self._space == "nb201"
+                                 else (_FBNET_METRICS, _FBNET_METRICS))
+            query = self._queries[dataname] = self._lib.query_function(
+                self._space, dataname, metrics, product=("average_hw_metric", hardware))
+        return query(_index(arch_index) if self._space == "nb201" else arch_index)
 
     def get_net_config(self, arch_index, dataname):
         """The network's config: nasbench201 {name, C, N, arch_str, num_classes} (what

@@ -284,3 +284,20 @@ def test_a_batch_releases_the_gil(lib):
     assert end - start > 3 * margin, "the batch was too quick to tell"
     inside = [t for t in steps if start + margin < t < end - margin]
     assert len(inside) > 100
+
+
+def test_a_prepared_query_equals_query_and_forms_the_product(lib):
+    prepared = lib.query_function("fbnet", "ImageNet", FBNET_METRICS, product=("p", FBNET_METRICS[::-1]))
+    arch = [4] * 11 + [8] * 11
+    values = prepared(arch)
+    plain = lib.query("fbnet", "ImageNet", arch, FBNET_METRICS)
+    assert list(values) == FBNET_METRICS + ["p"]
+    assert {k: values[k] for k in FBNET_METRICS} == plain
+    product = plain[FBNET_METRICS[-1]]
+    for metric in FBNET_METRICS[-2::-1]:
+        product *= plain[metric]
+    assert values["p"] == product
+    assert prepared.metrics == FBNET_METRICS
+    with pytest.raises(hwnas.InputError) as raised:
+        lib.query_function("fbnet", "ImageNet", ["fpga_latency"], product=("p", ["fpga_energy"]))
+    assert str(raised.value) == "query_function: product metric 'fpga_energy' is not one of the query's metrics"

@@ -108,3 +108,16 @@ def test_external_strategies_cannot_run_inside_the_engine(tmp_path):
     with pytest.raises(hwnas.InputError) as raised:
         hwnas.search(QUICKSTART, overrides=["strategy={type: external, name: x}"], out=tmp_path)
     assert "strategy.type external is driven from outside the engine" in str(raised.value)
+
+
+def test_the_bayesian_optimisation_example_stays_in_budget(lib):
+    import bo
+    session = bo.run(QUICKSTART, 0, ["budget.queries=60"], library=lib)
+    result = session.result
+    assert result.queries == 60 and result.strategy == "bo.py"
+    assert result.best_query is not None and result.costs["edgegpu_latency"] <= 5
+    # After its 10 random queries it asks only for archs it has not queried.
+    later = [tuple(a) for a in result.history["archs"][10:].tolist()]
+    assert len(set(later)) == len(later)
+    with pytest.raises(hwnas.InputError):
+        bo.run(QUICKSTART, 0, ["objective={type: pareto, metrics: [fpga_latency]}"], library=lib)
