@@ -6,7 +6,6 @@ queries the arch of highest sampled accuracy whose sampled cost meets the limit.
 
     python3 experiments/python_strategy/bo.py --config configs/quickstart.yaml --seeds 0-99
 """
-import argparse
 import os
 
 # Debian's OpenBLAS is the OpenMP build: on a busy machine its threads made each 31 x 31 solve
@@ -16,6 +15,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 import hwnas  # noqa: E402
+import seeds_cli  # noqa: E402
 
 
 def features(archs, num_choices):
@@ -90,29 +90,8 @@ def bayesian_optimisation(session, initial=10, pool_size=300, seed=None):
 
 def run(config, seed, overrides=(), out=False, library=None, **options):
     """One seed, finished: the session (session.result is its hwnas.SearchResult)."""
-    with hwnas.SearchSession(config, overrides=overrides, seed=seed, out=out, name="bo.py",
-                             library=library) as session:
-        bayesian_optimisation(session, **options)
-    return session
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--config", default="configs/quickstart.yaml")
-    parser.add_argument("--set", action="append", default=[], dest="overrides",
-                        help="override a key, as hwnas_search --set")
-    parser.add_argument("--seeds", default="0", help="7, 0-99 or 1,2,10-12")
-    parser.add_argument("--pool-size", type=int, default=300)
-    args = parser.parse_args()
-    library = hwnas.CostLibrary()
-    sessions = [run(args.config, seed, args.overrides, library=library, pool_size=args.pool_size)
-                for seed in hwnas.parse_seeds(args.seeds)]
-    if len(sessions) == 1:
-        print(sessions[0].result.full_report(), end="")
-    else:  # the table hwnas_search --seeds prints, so that run.sh reads both alike
-        print(f"bo.py, {len(sessions)} seeds, {sessions[0].objective}")
-        print(hwnas.seeds_table([s.result for s in sessions], sessions[0].budget), end="")
+    return seeds_cli.run(bayesian_optimisation, "bo.py", config, seed, overrides, out, library, **options)
 
 
 if __name__ == "__main__":
-    main()
+    seeds_cli.main(run, __doc__, options={"initial": 10, "pool_size": 300})

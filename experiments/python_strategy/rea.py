@@ -5,10 +5,10 @@ it makes exactly the built-in's queries (tests/python/test_search_session.py che
 
     python3 experiments/python_strategy/rea.py --config configs/quickstart.yaml --seeds 0-99
 """
-import argparse
 import collections
 
 import hwnas
+import seeds_cli
 
 # The built-in's bound on steps without a query when every child is already known.
 MAX_REUSED_IN_A_ROW = 1000
@@ -55,32 +55,8 @@ def regularized_evolution(session, population_size=10, sample_size=3, reuse_eval
 
 def run(config, seed, overrides=(), out=False, library=None, **options):
     """One seed, finished: the session (session.result is its hwnas.SearchResult)."""
-    with hwnas.SearchSession(config, overrides=overrides, seed=seed, out=out, name="rea.py",
-                             library=library) as session:
-        regularized_evolution(session, **options)
-    return session
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--config", default="configs/quickstart.yaml")
-    parser.add_argument("--set", action="append", default=[], dest="overrides",
-                        help="override a key, as hwnas_search --set")
-    parser.add_argument("--seeds", default="0", help="7, 0-99 or 1,2,10-12")
-    parser.add_argument("--population-size", type=int, default=10)
-    parser.add_argument("--sample-size", type=int, default=3)
-    args = parser.parse_args()
-    library = hwnas.CostLibrary()
-    seeds = hwnas.parse_seeds(args.seeds)
-    sessions = [run(args.config, seed, args.overrides, library=library,
-                    population_size=args.population_size, sample_size=args.sample_size)
-                for seed in seeds]
-    if len(sessions) == 1:
-        print(sessions[0].result.full_report(), end="")
-    else:  # the table hwnas_search --seeds prints, so that run.sh reads both alike
-        print(f"rea.py, {len(sessions)} seeds, {sessions[0].objective}")
-        print(hwnas.seeds_table([s.result for s in sessions], sessions[0].budget), end="")
+    return seeds_cli.run(regularized_evolution, "rea.py", config, seed, overrides, out, library, **options)
 
 
 if __name__ == "__main__":
-    main()
+    seeds_cli.main(run, __doc__, options={"population_size": 10, "sample_size": 3})
