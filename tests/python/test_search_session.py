@@ -121,3 +121,34 @@ def test_the_bayesian_optimisation_example_stays_in_budget(lib):
     assert len(set(later)) == len(later)
     with pytest.raises(hwnas.InputError):
         bo.run(QUICKSTART, 0, ["objective={type: pareto, metrics: [fpga_latency]}"], library=lib)
+
+
+def test_a_session_over_a_trained_supernet(tmp_path, lib):
+    # A tiny SPOS supernet on generated images (hwnas.search trains it, as hwnas_search would),
+    # then a session whose config names it as the evaluator: queries are scored by the supernet.
+    trained = hwnas.search({
+        "space": "nb201", "seed": 2, "threads": 1,
+        "data": {"dataset": "synthetic", "synthetic_size": 96, "augment": False, "arch_fraction": 0.25},
+        "train": {"epochs": 2, "batch_size": 8, "steps_per_epoch": 6, "eval_batches": 1, "log_every": 1000},
+        "strategy": {"type": "spos"}}, out=tmp_path / "spos", library=lib)
+    assert isinstance(trained, hwnas.SupernetResult) and trained.trained_only == "spos"
+    assert trained.arch is None and (tmp_path / "spos" / "supernet.json").exists()
+    config = {"space": "nb201", "budget": {"queries": 12},
+              "objective": {"type": "constrained", "metric": "raspi4_latency", "limit": 20},
+              "strategy": {"type": "evolution", "population_size": 4, "sample_size": 2},
+              "evaluator": {"type": "supernet", "checkpoint": str(tmp_path / "spos"), "images": 24,
+                            "bn_batches": 2, "batch_size": 8, "threads": 1}}
+    builtin = hwnas.search(config, out=tmp_path / "builtin", library=lib)
+    session = rea.run(config, 0, library=lib, population_size=4, sample_size=2)
+    python = session.result
+    assert "supernet" in session.evaluator
+    np.testing.assert_array_equal(python.history["archs"], builtin.history["archs"])
+    np.testing.assert_array_equal(python.history["accuracy"], builtin.history["accuracy"])
+    accuracy = python.history["accuracy"]
+    assert ((0 <= accuracy) & (accuracy <= 100)).all() and len(set(accuracy.tolist())) > 1
+    # Scored by the supernet, not the table; the costs are the table's.
+    table = lib.accuracies(python.history["index"], ["cifar10"])[:, 0]
+    assert not np.array_equal(accuracy, table)
+    for arch, cost in zip(python.history["archs"].tolist(), python.history["costs"][:, 0]):
+        assert cost == lib.cost("nb201", "cifar10", arch, "raspi4_latency")
+    assert np.isnan(python.regret)  # a supernet's optimum is not enumerated
