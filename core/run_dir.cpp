@@ -118,8 +118,14 @@ std::shared_ptr<spdlog::sinks::sink> add_log_sink(const std::string& dir, bool t
   }
   file_sink->set_pattern("[%Y-%m-%d %H:%M:%S.%e] %l %v");
   const auto logger = spdlog::default_logger();
-  const auto console_level = logger->level();
-  for (auto& sink : logger->sinks()) sink->set_level(console_level);
+  // The console sink is the logger's first (setup_logging); further sinks are the log.txt of
+  // runs already held in this process (the Python package can hold several), whose level stays.
+  auto console_level = logger->level();
+  if (!logger->sinks().empty()) {
+    auto& console = logger->sinks().front();
+    console_level = std::max(console_level, console->level());
+    console->set_level(console_level);
+  }
   file_sink->set_level(std::min(console_level, spdlog::level::info));
   logger->sinks().push_back(file_sink);
   logger->set_level(std::min(console_level, spdlog::level::info));

@@ -46,6 +46,12 @@ class CostModel {
   // Costs of `count` architectures stored as contiguous choice indices
   // (count x num_decisions bytes, row-major). Same errors as cost().
   virtual void costs(const uint8_t* choices, size_t count, double* out) const = 0;
+  // The same, except that a value the table does not have is written as NaN (never 0) instead of
+  // raising MissingValueError, for callers that mask unknown values themselves (the Python
+  // package's CostLibrary.costs(..., unknown="mask")). A malformed arch is still an InputError.
+  virtual void costs_or_nan(const uint8_t* choices, size_t count, double* out) const {
+    costs(choices, count, out);  // complete tables have nothing to mask
+  }
 
   // True when every architecture of the space has a value, so expected_cost is defined.
   virtual bool complete() const = 0;

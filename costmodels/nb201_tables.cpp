@@ -233,6 +233,15 @@ CostStructure Nb201CostModel::structure() const {
 }
 
 void Nb201CostModel::costs(const uint8_t* choices, size_t count, double* out) const {
+  fill_costs(choices, count, out, /*raise_missing=*/true);
+}
+
+void Nb201CostModel::costs_or_nan(const uint8_t* choices, size_t count, double* out) const {
+  fill_costs(choices, count, out, /*raise_missing=*/false);
+}
+
+void Nb201CostModel::fill_costs(const uint8_t* choices, size_t count, double* out,
+                                bool raise_missing) const {
   for (size_t i = 0; i < count; ++i) {
     int code = 0;
     for (int e = 0; e < kNb201Edges; ++e) {
@@ -244,7 +253,7 @@ void Nb201CostModel::costs(const uint8_t* choices, size_t count, double* out) co
       code = code * kNb201Ops + op;
     }
     out[i] = column_.by_code[code];
-    if (std::isnan(out[i])) throw_missing(code);
+    if (raise_missing && std::isnan(out[i])) throw_missing(code);
   }
 }
 

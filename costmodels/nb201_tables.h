@@ -74,6 +74,7 @@ class Nb201CostModel : public CostModel {
   std::string describe() const override;
   double cost(const Arch& arch) const override;
   void costs(const uint8_t* choices, size_t count, double* out) const override;
+  void costs_or_nan(const uint8_t* choices, size_t count, double* out) const override;
   bool complete() const override { return column_.complete(); }
   // The whole 5^6 table; expected_cost is then its exact multilinear contraction with the six
   // edge distributions. MissingValueError when some values are unknown.
@@ -81,6 +82,8 @@ class Nb201CostModel : public CostModel {
 
  private:
   [[noreturn]] void throw_missing(int code) const;
+  // costs() and costs_or_nan(): one loop, raising at an unknown value or leaving it NaN.
+  void fill_costs(const uint8_t* choices, size_t count, double* out, bool raise_missing) const;
 
   std::shared_ptr<const Nb201Tables> tables_;
   const Nb201Column& column_;

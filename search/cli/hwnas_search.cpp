@@ -2,21 +2,20 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <iostream>
 
 #include "core/config.h"
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/paths.h"
-#include "core/run_dir.h"
 #include "core/strings.h"
 #include "core/cli_args.h"
 #include "costmodels/cost_library.h"
-#include "search/sampling/run_outputs.h"
-#include "search/sampling/search_run.h"
+#include "search/sampling/search_job.h"
 #include "search/differentiable/supernet_evaluator.h"
+#include "search/differentiable/supernet_job.h"
 #include "search/differentiable/supernet_search.h"
 #include "search/differentiable/supernet_strategy.h"
 #include "search/training/resume.h"
@@ -71,19 +70,9 @@ int run_supernet(const hwnas::Config& config, const hwnas::CliArgs& args, const 
   if (args.has("check")) return report_checked(config, [&] { options.tables.load(); });
   const bool resume = !resume_dir.empty();
   const std::string dir = resume ? resume_dir : args.value("out", options.run.run_dir());
-  const auto held = hwnas::open_run_dir(
-      dir, config.resolved_yaml(),
-      {"supernet search", resume ? hwnas::RunDirMode::kResume : hwnas::RunDirMode::kStart});
-  if (resume) {
-    hwnas::prepare_resume(dir, "hwnas_search", options.train.epochs, args.values("set"),
-                          config.resolved_yaml());
-  }
-  spdlog::info("hwnas_search {} -> {}", resume ? "--resume " + resume_dir
-                                               : "--config " + args.value("config"), dir);
-  const auto library = options.tables.load();
-  const auto result = hwnas::SupernetSearch(options, library).run(dir, resume);
-  spdlog::info("wrote {}/: config.resolved.yaml, log.txt, metrics.csv, {}, checkpoints/", dir,
-               result.trained_only.empty() ? "arch.json" : "supernet.json");
+  const auto result = hwnas::run_supernet_job(
+      options, config, dir, resume, args.values("set"),
+      resume ? "--resume " + resume_dir : "--config " + args.value("config"));
   std::cout << result.brief_report() << "\n";
   return 0;
 }
@@ -156,37 +145,9 @@ int run(int argc, const char* const* argv) {
   if (args.has("check")) return report_checked(config, [] {});  // from_config loaded the tables
 
   const std::string dir = args.value("out", search.options().run.run_dir());
-  // A sampling search keeps no checkpoint and takes seconds: a rerun redoes it, with a fresh log.
-  const auto held = hwnas::open_run_dir(
-      dir, config.resolved_yaml(),
-      {"sampling search", hwnas::RunDirMode::kRerun, /*fresh_log=*/true});
-  spdlog::info("hwnas_search --config {} -> {}", args.value("config"), dir);
-  spdlog::info("{}", search.evaluator().describe());
-  spdlog::info("objective: {}; strategy: {}", search.objective().describe(), search.strategy().name());
-
-  if (!args.has("seeds")) {
-    const auto result = search.run_seed(static_cast<uint64_t>(search.options().run.seed), dir);
-    spdlog::info("{}", result.brief_report(search.evaluator(), search.objective()));
-    if (!search.evaluator().usage_report().empty()) spdlog::info("{}", search.evaluator().usage_report());
-    const auto files = hwnas::write_run_outputs(dir, search, result);
-    spdlog::info("wrote {}/: config.resolved.yaml, log.txt, {}", dir, hwnas::join(files, ", "));
-    std::cout << result.full_report(search.evaluator(), search.objective(), search.optimum());
-    return 0;
-  }
-  const auto seeds = hwnas::parse_seed_list(args.value("seeds"));
-  const auto start = std::chrono::steady_clock::now();
-  const auto results = search.run_seeds(seeds);
-  const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  spdlog::info("{} seeds in {:.3f} s wall", seeds.size(), wall);
-  if (!search.evaluator().usage_report().empty()) spdlog::info("{}", search.evaluator().usage_report());
-  for (const auto& r : results) spdlog::debug("{}", r.brief_report(search.evaluator(), search.objective()));
-  const auto summary = hwnas::summarise_seeds(results, search.budget().queries);
-  const auto files = hwnas::write_seeds_outputs(dir, search, results, summary);
-  spdlog::info("wrote {}/: config.resolved.yaml, log.txt, {}", dir, hwnas::join(files, ", "));
-  std::cout << search.strategy().name() << ", " << seeds.size() << " seeds, "
-            << search.objective().describe() << "\n"
-            << summary.table();
+  std::optional<std::vector<uint64_t>> seeds;
+  if (args.has("seeds")) seeds = hwnas::parse_seed_list(args.value("seeds"));
+  std::cout << hwnas::run_sampling_job(search, config, dir, args.value("config"), seeds).report;
   return 0;
 }
 

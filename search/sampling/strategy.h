@@ -25,6 +25,8 @@ class SearchStrategy {
   virtual bool supports(Objective::Kind kind) const { return kind != Objective::Kind::Pareto; }
   // Queries until ctx.exhausted() (or earlier when done); the history is the result.
   virtual void search(SearchContext& ctx) const = 0;
+  // True for `external` strategies (search/sampling/external_search.h): the caller queries.
+  virtual bool driven_externally() const { return false; }
 };
 
 using StrategyFactory = std::function<std::unique_ptr<SearchStrategy>(const ConfigSection&)>;

@@ -60,6 +60,38 @@ TEST(Nb201Tables, MissingValueIsAnErrorNeverZero) {
   EXPECT_THROW(model->costs(choices.data(), 1, &out), MissingValueError);
 }
 
+// The masking form leaves exactly the unknown values NaN and agrees with costs() elsewhere.
+TEST(Nb201Tables, CostsOrNanMasksOnlyTheUnknownValues) {
+  std::vector<uint8_t> choices;
+  for (int code = 0; code < kNb201Archs; ++code) {
+    const Arch arch = nb201_from_code(code);
+    choices.insert(choices.end(), arch.ops.begin(), arch.ops.end());
+  }
+  const auto model = library().model(Space::NB201, "cifar10", parse_cost_key("edgegpu_latency"));
+  std::vector<double> out(kNb201Archs, 0.0);
+  model->costs_or_nan(choices.data(), kNb201Archs, out.data());
+  const auto& column = library().nb201().column(parse_cost_key("edgegpu_latency"));
+  int unknown = 0;
+  for (int code = 0; code < kNb201Archs; ++code) {
+    if (std::isnan(column.by_code[code])) {
+      EXPECT_TRUE(std::isnan(out[code])) << code;
+      ++unknown;
+    } else {
+      EXPECT_EQ(out[code], column.by_code[code]) << code;
+    }
+  }
+  EXPECT_EQ(unknown, 3070);
+  const uint8_t bad[kNb201Edges] = {0, 1, 2, 3, 4, 5};
+  EXPECT_THROW(model->costs_or_nan(bad, 1, out.data()), InputError);
+  // A complete model (FBNet) masks nothing: the same values as costs().
+  const auto fbnet = library().model(Space::FBNet, "cifar100", parse_cost_key("fpga_latency"));
+  const std::vector<uint8_t> arch(kFbnetLayers, 3);
+  double a = 0, b = 0;
+  fbnet->costs(arch.data(), 1, &a);
+  fbnet->costs_or_nan(arch.data(), 1, &b);
+  EXPECT_EQ(a, b);
+}
+
 TEST(Nb201Tables, AccuraciesOfArchZero) {
   const Arch arch = library().nb201().arch_at(0);
   EXPECT_EQ(library().nb201().accuracy(arch, Nb201Dataset::Cifar10), 85.86333333333334);
