@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <numeric>
@@ -94,13 +93,17 @@ int run(int argc, const char* const* argv) {
   const std::string csv_path = out + "/ranking.csv";
   const std::string header = "index,arch,supernet_top1,table_top1";
   std::map<int, double> done;  // index -> supernet top-1, from an earlier (interrupted) run
+  // The whole file is rewritten atomically after each arch: a kill or a full disk leaves the
+  // rows scored so far, never a torn one, and a failed write stops the run (IoError).
+  std::string csv_text = header + "\n";
   if (std::filesystem::exists(csv_path)) {
     const auto table = hwnas::CsvTable::load(csv_path);
     for (size_t r = 0; r < table.num_rows(); ++r) {
       done[table.integer(r, table.column("index"))] = table.number(r, table.column("supernet_top1"));
     }
+    csv_text = hwnas::read_text_file(csv_path);
   } else {
-    hwnas::write_text_file(csv_path, header + "\n");
+    hwnas::write_file_atomically(csv_path, csv_text);
   }
   std::vector<Ranked> rows;
   const auto start = std::chrono::steady_clock::now();
@@ -114,9 +117,9 @@ int run(int argc, const char* const* argv) {
       r.supernet = known->second;
     } else {
       r.supernet = evaluator.supernet_accuracy(arch);
-      std::ofstream(csv_path, std::ios::app)
-          << index << "," << hwnas::nb201_string(arch) << "," << hwnas::format_double(r.supernet)
-          << "," << hwnas::format_double(r.table) << "\n";
+      csv_text += std::to_string(index) + "," + hwnas::nb201_string(arch) + "," +
+                  hwnas::format_double(r.supernet) + "," + hwnas::format_double(r.table) + "\n";
+      hwnas::write_file_atomically(csv_path, csv_text);
       ++evaluated;
     }
     rows.push_back(r);

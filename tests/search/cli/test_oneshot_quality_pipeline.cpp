@@ -62,6 +62,19 @@ TEST(OneShotQualityPipeline, ToyRunGradesEveryStrategyAgainstTheTables) {
   EXPECT_EQ(again.output.find("searching"), std::string::npos) << again.output;
   EXPECT_NE(again.output.find("[seed 0] warm-up done"), std::string::npos) << again.output;
   EXPECT_EQ(read_text_file(out + "/results.csv"), csv);
+
+  // hwnas_evaluate resumes a ranking: the rows already in ranking.csv are kept, not scored again.
+  const std::string ranking = out + "/seed-0/warmup/ranking";
+  const std::string rows = read_text_file(ranking + "/ranking.csv");
+  size_t third_row = 0;
+  for (int line = 0; line < 3; ++line) third_row = rows.find('\n', third_row) + 1;
+  write_text_file(ranking + "/ranking.csv", rows.substr(0, third_row));  // header + 2 rows
+  const auto resumed = run_command(kBin + "/hwnas_evaluate --supernet " + out +
+                                   "/seed-0/warmup --archs 6 --top 3 --images 16 --bn-batches 1 "
+                                   "--batch 8 --threads 1 --out " + ranking);
+  ASSERT_EQ(resumed.status, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("4 archs evaluated in this call"), std::string::npos) << resumed.output;
+  EXPECT_EQ(read_text_file(ranking + "/ranking.csv"), rows);
 }
 
 TEST(OneShotQualityPipeline, UnknownDeviceOrStrategyIsOneLine) {
