@@ -130,7 +130,7 @@ def grade(runs, latency, accuracy):
             "best_feasible": f.best, "median_feasible": f.median, "p90_feasible": f.p90,
             "run": run,
         })
-    return rows, feasible
+    return rows
 
 
 def write_csv(rows, path):
@@ -262,7 +262,7 @@ def main():
     if not os.path.isdir(a.runs):
         fail("--runs %s: not a folder" % a.runs)
     latency, accuracy = load_tables(a.data)
-    rows, _ = grade(finished_runs(a.runs), latency, accuracy)
+    rows = grade(finished_runs(a.runs), latency, accuracy)
     if not rows:
         fail("%s: no finished run (seed-<s>/<strategy>-<device>/arch.json)" % a.runs)
     os.makedirs(a.out, exist_ok=True)
