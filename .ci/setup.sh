@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 packages="cmake ninja-build g++ pkg-config libtorch-dev libeigen3-dev libtbb-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libspdlog-dev libbenchmark-dev nlohmann-json3-dev gnuplot-nox
-  libopenblas0-openmp pybind11-dev python3-dev python3-numpy python3-pytest"
+  libopenblas0-openmp libgloo-dev pybind11-dev python3-dev python3-numpy python3-pytest"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
