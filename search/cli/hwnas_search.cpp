@@ -18,6 +18,7 @@
 #include "search/differentiable/supernet_job.h"
 #include "search/differentiable/supernet_search.h"
 #include "search/differentiable/supernet_strategy.h"
+#include "search/distributed/distributed_options.h"
 #include "search/training/resume.h"
 
 namespace {
@@ -73,7 +74,7 @@ int run_supernet(const hwnas::Config& config, const hwnas::CliArgs& args, const 
   const auto result = hwnas::run_supernet_job(
       options, config, dir, resume, args.values("set"),
       resume ? "--resume " + resume_dir : "--config " + args.value("config"));
-  std::cout << result.brief_report() << "\n";
+  if (hwnas::LaunchEnvironment::read().rank == 0) std::cout << result.brief_report() << "\n";
   return 0;
 }
 
@@ -140,6 +141,13 @@ int run(int argc, const char* const* argv) {
   const std::string type = config.root().child("strategy").get_choice(
       "type", "evolution", all_strategy_types(), /*list_word=*/"registered");
   if (hwnas::is_supernet_strategy(type)) return run_supernet(config, args, "");
+  const auto launch = hwnas::LaunchEnvironment::read();
+  if (launch.distributed()) {
+    throw hwnas::InputError("hwnas_search: WORLD_SIZE=" + std::to_string(launch.world_size) +
+                            ": strategy.type " + type + " (a sampling search) runs in one "
+                            "process; several processes train supernets (strategy.type " +
+                            hwnas::join(hwnas::SupernetStrategyRegistry::global().names(), ", ") + ")");
+  }
   hwnas::register_supernet_evaluator();
   const hwnas::SearchRun search = hwnas::SearchRun::from_config(config);
   if (args.has("check")) return report_checked(config, [] {});  // from_config loaded the tables

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "core/cli_args.h"
 #include "core/config.h"
@@ -53,16 +54,24 @@ int run(int argc, const char* const* argv) {
   const auto library = options.tables.load();
   const auto target = hwnas::ArchFile::read(arch_path, *library);
   const std::string dir = resume ? resume_dir : args.value("out", options.run.run_dir());
-  const auto held = hwnas::open_run_dir(
-      dir, config.resolved_yaml(),
-      {"retraining", resume ? hwnas::RunDirMode::kResume : hwnas::RunDirMode::kStart});
-  if (resume) {
-    hwnas::prepare_resume(dir, "hwnas_train", options.train.epochs, args.values("set"),
-                          config.resolved_yaml(), hwnas::retrain_identity(target));
-  } else {
-    hwnas::write_file_atomically(dir + "/arch.json", hwnas::read_text_file(arch_path));
+  auto run_options = options;
+  const auto ranks = hwnas::join_run_ranks(options.distributed, options.run.device,
+                                           run_options.run.threads);
+  // Rank 0 holds the run folder and writes it; the other ranks only read its checkpoint.
+  std::optional<hwnas::RunDir> held;
+  if (ranks->is_main()) {
+    held.emplace(hwnas::open_run_dir(
+        dir, config.resolved_yaml(),
+        {"retraining", resume ? hwnas::RunDirMode::kResume : hwnas::RunDirMode::kStart}));
+    if (resume) {
+      hwnas::prepare_resume(dir, "hwnas_train", options.train.epochs, args.values("set"),
+                            config.resolved_yaml(), hwnas::retrain_identity(target));
+    } else {
+      hwnas::write_file_atomically(dir + "/arch.json", hwnas::read_text_file(arch_path));
+    }
   }
-  const auto result = hwnas::retrain(options, target, *library, dir, resume);
+  const auto result = hwnas::retrain(run_options, target, *library, dir, resume, *ranks);
+  if (!ranks->is_main()) return 0;
   spdlog::info("wrote {}/: config.resolved.yaml, arch.json, log.txt, metrics.csv, model.pt, result.json", dir);
   std::cout << hwnas::arch_to_string(target.arch) << "\n" << result.brief_report() << "\n";
   return 0;

@@ -52,9 +52,9 @@ class FbnetDnas : public SupernetStrategy {
     return o_.temperature * std::exp(-o_.temperature_decay * epoch);
   }
 
-  void select_weight_paths(Supernet& net, int64_t batch, int epoch,
+  void select_weight_paths(Supernet& net, const BatchShard& batch, int epoch,
                            std::mt19937_64& rng) const override {
-    const auto noise = gumbel_noise(net, per_example() ? batch : 0, rng);
+    const auto noise = rows_of(gumbel_noise(net, per_example() ? batch.global : 0, rng), batch);
     const auto logits = net->alphas().detach() + noise;
     if (o_.hard) {
       net->select_single(per_slot_argmax(logits));
@@ -67,10 +67,14 @@ class FbnetDnas : public SupernetStrategy {
                            const torch::Tensor& y) const override {
     Supernet& net = ctx.net;
     const double tau = temperature(ctx.epoch);
-    const auto noise = gumbel_noise(net, per_example() ? x.size(0) : 0, ctx.rng);
+    const BatchShard batch = ctx.batch(x.size(0));
+    const auto noise = gumbel_noise(net, per_example() ? batch.global : 0, ctx.rng);
     const auto alphas = net->alphas();
-    const auto weights = torch::softmax((alphas + noise) / tau, -1);
-    const auto expected = ctx.cost.expected_cost(per_example() ? weights.mean(0) : weights);
+    const auto all_weights = torch::softmax((alphas + noise) / tau, -1);
+    // E[cost] over the whole global batch's samples: the same on every rank, like the multiplier
+    // it drives.
+    const auto expected = ctx.cost.expected_cost(per_example() ? all_weights.mean(0) : all_weights);
+    const auto weights = rows_of(all_weights, batch);
     ArchStepResult result;
     torch::Tensor ce = torch::zeros({}, expected.options());
     if (ctx.use_ce) {
@@ -94,6 +98,11 @@ class FbnetDnas : public SupernetStrategy {
 
  private:
   bool per_example() const { return o_.gumbel_sampling == "example"; }
+
+  // A per-example tensor's rows of this rank's shard; a per-batch one as it is.
+  torch::Tensor rows_of(const torch::Tensor& samples, const BatchShard& batch) const {
+    return per_example() && !batch.whole() ? samples.narrow(0, batch.begin, batch.size()) : samples;
+  }
 
   static std::vector<int> per_slot_argmax(const torch::Tensor& logits) {
     const auto best = logits.argmax(-1).to(torch::kCPU).to(torch::kLong);

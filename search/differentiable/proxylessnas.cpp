@@ -28,7 +28,7 @@ class ProxylessNas : public SupernetStrategy {
 
   std::string name() const override { return "proxylessnas"; }
 
-  void select_weight_paths(Supernet& net, int64_t batch, int epoch,
+  void select_weight_paths(Supernet& net, const BatchShard& batch, int epoch,
                            std::mt19937_64& rng) const override {
     const auto probs = probabilities(net);
     const auto* p = probs.data_ptr<double>();

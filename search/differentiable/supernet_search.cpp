@@ -116,12 +116,34 @@ std::vector<std::vector<double>> rows_of(const torch::Tensor& matrix) {
   return rows;
 }
 
+// Adam on the alphas whose step() first sums the ranks' gradients, each weighted by its rank's
+// share of the batch (ArchStepContext::optimizer): strategies, built-in or not, compute and step
+// as in one process.
+class RankSummedAdam : public torch::optim::Adam {
+ public:
+  RankSummedAdam(std::vector<torch::Tensor> parameters, torch::optim::AdamOptions options,
+                 RankGroup& ranks, double share)
+      : torch::optim::Adam(std::move(parameters), options), ranks_(ranks), share_(share) {}
+
+  torch::Tensor step(LossClosure closure = nullptr) override {
+    for (auto& group : param_groups()) ranks_.reduce_gradients(group.params(), share_);
+    return torch::optim::Adam::step(closure);
+  }
+
+ private:
+  RankGroup& ranks_;
+  double share_;
+};
+
 class Trainer {
  public:
-  Trainer(const SupernetSearchOptions& o, const CostLibrary& library, std::string run_dir)
+  Trainer(const SupernetSearchOptions& o, const CostLibrary& library, std::string run_dir,
+          RankGroup& ranks)
       : o_(o), strategy_(*o.algorithm), run_dir_(std::move(run_dir)),
         device_(start_torch(o.run.device, o.run.threads, o.run.seed).device),  // seeds the weights
-        library_(library) {
+        library_(library), ranks_(ranks), shard_(ranks.shard(o.train.batch_size, "train.batch_size")) {
+    ranks_.set_recovery_hint("; the run's last checkpoint is kept: start all ranks again with "
+                             "hwnas_search --resume " + run_dir_);
     // Weights-only runs (warm-up, SPOS) have no cost term: their config need not name a metric
     // the space has complete tables for.
     if (strategy_.searches_architecture()) cost_.emplace(o.cost, library, o.space, o.cost_setting());
@@ -131,10 +153,11 @@ class Trainer {
     if (o.train.memory_format == "channels_last") net_->use_channels_last();
     weights_ = net_->weight_parameters();
     sgd_ = make_sgd(weights_, o.train);
-    adam_ = std::make_unique<torch::optim::Adam>(
+    adam_ = std::make_unique<RankSummedAdam>(
         std::vector<torch::Tensor>{net_->alphas()},
         torch::optim::AdamOptions(o.strategy.arch_lr)
-            .betas({o.strategy.arch_beta1, o.strategy.arch_beta2}));
+            .betas({o.strategy.arch_beta1, o.strategy.arch_beta2}),
+        ranks_, shard_.share());
     steps_per_epoch_ = o.train.steps_per_epoch > 0
                            ? o.train.steps_per_epoch
                            : static_cast<int>((data_.weight_split.size() + o.train.batch_size - 1) /
@@ -149,25 +172,30 @@ class Trainer {
   }
 
   SupernetSearchResult run(bool resume) {
-    std::error_code error;
-    fs::create_directories(run_dir_ + "/checkpoints", error);
-    if (error) throw IoError("cannot create '" + run_dir_ + "/checkpoints': " + error.message());
-    identity_ = run_identity(run_dir_);
+    if (ranks_.is_main()) {
+      std::error_code error;
+      fs::create_directories(run_dir_ + "/checkpoints", error);
+      if (error) throw IoError("cannot create '" + run_dir_ + "/checkpoints': " + error.message());
+      identity_ = run_identity(run_dir_);
+    }
     int start_epoch = 0;
     if (resume) {
       start_epoch = load_checkpoint(run_dir_, /*own_run=*/true);
     } else if (!o_.init.from.empty()) {
       start_epoch = init_from(o_.init.from);
     }
+    start_from_rank0(*net_, ranks_);
     spdlog::info("supernet {} {}: {} over {} ({} slots x {} choices), cost {}, "
-                 "{} weight / {} held-out images, {} steps/epoch, {} epochs, device {}",
+                 "{} weight / {} held-out images, {} steps/epoch, {} epochs, device {}, {}",
                  strategy_.searches_architecture() ? "search" : "training", o_.run.name,
                  strategy_.name(), to_string(o_.space), net_->num_slots(), net_->num_choices(),
                  cost_ ? cost_->describe() + " (ref " + format_double(cost_->reference()) + ")"
                        : std::string("none (weights only)"),
                  data_.weight_split.size(), data_.arch_split.size(), steps_per_epoch_, last_epoch_,
-                 o_.run.device);
-    reset_metrics_csv(run_dir_ + "/metrics.csv", metrics_columns().header(), start_epoch);
+                 o_.run.device, ranks_.describe());
+    if (ranks_.is_main()) {
+      reset_metrics_csv(run_dir_ + "/metrics.csv", metrics_columns().header(), start_epoch);
+    }
     SupernetSearchResult result;
     for (int epoch = start_epoch; epoch < last_epoch_; ++epoch) {
       result = run_epoch(epoch);
@@ -176,6 +204,7 @@ class Trainer {
     }
     if (start_epoch >= last_epoch_) result = summary(last_epoch_, evaluate());
     if (!cost_) result.trained_only = strategy_.name();
+    if (!ranks_.is_main()) return result;
     try {
       if (cost_) {
         write_supernet_arch_json(run_dir_ + "/arch.json", library_, o_.cost_setting(),
@@ -195,11 +224,12 @@ class Trainer {
                    std::mt19937_64& arch_rng, EpochStats& stats) {
     set_cosine_lr(*sgd_, o_.train.lr,
                   static_cast<double>(global_step) / (o_.train.epochs * steps_per_epoch_));
-    strategy_.select_weight_paths(net_, x.size(0), epoch, arch_rng);
+    strategy_.select_weight_paths(net_, shard_, epoch, arch_rng);
     drop_gradients(weights_);
     const auto logits = net_->forward(x);
     const auto loss = smoothed_cross_entropy(logits, y, o_.train.label_smoothing);
     loss.backward();
+    ranks_.reduce_gradients(weights_, shard_.share());
     if (o_.train.grad_clip > 0) {
       torch::nn::utils::clip_grad_norm_(weights_, o_.train.grad_clip);
     }
@@ -214,7 +244,7 @@ class Trainer {
   double evaluate() {
     net_->select_single(final_arch(torch::softmax(net_->alphas().detach(), 1)).ops);
     return evaluate_top1([this](const torch::Tensor& x) { return net_->forward(x); }, data_.test,
-                         std::max(o_.train.batch_size, 64), o_.train.eval_batches, device_);
+                         std::max(o_.train.batch_size, 64), o_.train.eval_batches, device_, ranks_);
   }
 
   // The arch the run reports (and monitors): strategy.derive over the current distribution.
@@ -261,13 +291,12 @@ class Trainer {
     BatchStream arch_batches(data_.arch_split, o_.train.batch_size, order_rng);
     const bool searching = cost_ && epoch >= o_.train.warmup_epochs;
     const auto batch_of = [&](BatchStream& batches) {
-      const auto idx = batches.next();
-      return std::make_pair(
-          make_image_batch(data_.train, idx, o_.data.augment, augment_rng, o_.data.cutout).to(device_),
-          batch_labels(data_.train, idx).to(device_));
+      const auto rows = make_batch_rows(data_.train, batches.next(), o_.data, augment_rng, shard_, device_);
+      return std::make_pair(rows.images, rows.labels);
     };
     net_->train();
     EpochStats stats;
+    const RankGroup::Traffic traffic_before = ranks_.gradient_traffic();
     for (int step = 0; step < steps_per_epoch_; ++step) {
       // Without the cross-entropy the architecture loss does not depend on the weights, so
       // training them would be wasted time.
@@ -278,17 +307,20 @@ class Trainer {
       }
       if (searching && (step + 1) % o_.strategy.arch_every == 0) {
         const auto [ax, ay] = batch_of(arch_batches);
-        ArchStepContext ctx{net_, *cost_, *adam_, o_.cost.use_ce, epoch, arch_rng};
+        ArchStepContext ctx{net_, *cost_, *adam_, o_.cost.use_ce, epoch, arch_rng, shard_};
         const ArchStepResult r = strategy_.arch_step(ctx, ax, ay);
-        if (!std::isnan(r.ce)) stats.ce += r.ce;
+        if (!std::isnan(r.ce)) stats.ce += r.ce * shard_.share();  // summed over the ranks below
         cost_->update_multiplier(r.expected_cost);
         ++stats.arch_steps;
       }
       progress.step_done(step, static_cast<int64_t>(step + 1) * o_.train.batch_size * (searching ? 2 : 1),
                          stats.loss / std::max<int64_t>(stats.seen, 1));
     }
+    const double train_seconds = progress.seconds();
+    sum_over_ranks(stats);
     check_finite(epoch + 1, stats);
     const double accuracy = evaluate();
+    end_epoch_on_ranks(*net_, ranks_, epoch + 1);
     auto result = summary(epoch + 1, accuracy);
     const double seconds = progress.seconds();
     EpochRow row{epoch + 1, searching, stats, &result};
@@ -296,12 +328,26 @@ class Trainer {
     row.multiplier = cost_ ? cost_->multiplier() : 0.0;
     row.temperature = strategy_.temperature(epoch);
     row.images_per_s = stats.seen * (searching ? 2.0 : 1.0) / seconds;
+    log_gradient_traffic(ranks_, epoch + 1, traffic_before, train_seconds);
+    if (!ranks_.is_main()) return result;
     append_file_checked(run_dir_ + "/metrics.csv", metrics_columns().line(row) + "\n", resume_hint());
     spdlog::info("epoch {} done: E[cost] {:.4f}  argmax cost {:.4f}  entropy {:.3f}  train acc "
                  "{:.1f}%  test acc {:.1f}%  ({:.0f} s)",
                  epoch + 1, result.expected_cost, result.arch_cost, row.entropy,
                  100.0 * stats.correct / std::max<int64_t>(stats.seen, 1), accuracy, seconds);
     return result;
+  }
+
+  // The epoch's statistics of every rank's rows: those of the global batches.
+  void sum_over_ranks(EpochStats& stats) {
+    if (!ranks_.distributed()) return;
+    const auto sums = ranks_.sum({stats.loss, stats.ce, static_cast<double>(stats.correct),
+                                  static_cast<double>(stats.seen)},
+                                 "the sum of the epoch's statistics");
+    stats.loss = sums[0];
+    stats.ce = sums[1];
+    stats.correct = static_cast<int64_t>(sums[2]);
+    stats.seen = static_cast<int64_t>(sums[3]);
   }
 
   // A diverged epoch (too large a learning rate) ends the run before its checkpoint: the last
@@ -329,6 +375,7 @@ class Trainer {
   }
 
   void save_checkpoint(int completed_epochs) {
+    if (!ranks_.is_main()) return;
     Checkpoint checkpoint;
     checkpoint.kind = "hwnas_search";
     checkpoint.config = identity_;
@@ -394,7 +441,7 @@ class Trainer {
     // The source's rows of the epochs it trained become this run's first rows.
     const std::string source_metrics = dir + "/metrics.csv";
     check_metrics_csv(source_metrics, completed);
-    write_file_checked(run_dir_ + "/metrics.csv", read_text_file(source_metrics));
+    if (ranks_.is_main()) write_file_checked(run_dir_ + "/metrics.csv", read_text_file(source_metrics));
     return completed;
   }
 
@@ -415,12 +462,14 @@ class Trainer {
   std::string identity_;  // what the checkpoints record of the run (search/training/resume.h)
   torch::Device device_;
   const CostLibrary& library_;
+  RankGroup& ranks_;
+  BatchShard shard_;              // this rank's rows of every batch
   std::optional<CostLoss> cost_;  // searches only
   SupernetData data_;
   Supernet net_{nullptr};
   std::vector<torch::Tensor> weights_;  // every parameter but the alphas
   std::unique_ptr<torch::optim::SGD> sgd_;
-  std::unique_ptr<torch::optim::Adam> adam_;
+  std::unique_ptr<RankSummedAdam> adam_;
   int steps_per_epoch_ = 0;
   int last_epoch_ = 0;  // the epochs this run trains
 };
@@ -433,8 +482,9 @@ SupernetSearch::SupernetSearch(SupernetSearchOptions options,
   if (!options_.algorithm) throw InputError("supernet search: no strategy (read the options first)");
 }
 
-SupernetSearchResult SupernetSearch::run(const std::string& run_dir, bool resume) const {
-  Trainer trainer(options_, *library_, run_dir);
+SupernetSearchResult SupernetSearch::run(const std::string& run_dir, bool resume,
+                                         RankGroup& ranks) const {
+  Trainer trainer(options_, *library_, run_dir, ranks);
   return trainer.run(resume);
 }
 

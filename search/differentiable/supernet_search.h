@@ -17,6 +17,7 @@
 //   strategy: {type: proxylessnas | fbnet_dnas | ..., ...}   # SupernetStrategyOptions + its own
 //   cost: {...}               # CostLossOptions
 //   init: {from: "", alphas: reset}   # start from another run (hwnas_search --init-from DIR)
+//   distributed: {backend: auto, timeout_s: 300}   # several processes (search/distributed/)
 //   output: {dir: runs}
 //
 // Every epoch ends with a checkpoint holding everything needed to resume to the identical result
@@ -30,6 +31,8 @@
 #include "search/differentiable/cost_loss.h"
 #include "search/differentiable/supernet_result.h"
 #include "search/differentiable/supernet_strategy.h"
+#include "search/distributed/distributed_options.h"
+#include "search/distributed/rank_group.h"
 #include "search/training/image_data.h"
 #include "search/training/image_data_options.h"
 #include "search/training/training_options.h"
@@ -90,6 +93,7 @@ struct SupernetSearchOptions {
   std::shared_ptr<const SupernetStrategy> algorithm;
   CostLossOptions cost;
   SupernetInitOptions init;
+  DistributedOptions distributed;
 
   // Reads every section; the caller then checks for unknown keys.
   static SupernetSearchOptions read(const Config& config);
@@ -123,7 +127,11 @@ class SupernetSearch {
  public:
   SupernetSearch(SupernetSearchOptions options, std::shared_ptr<const CostLibrary> library);
   // Trains in `run_dir` (created); with `resume`, continues from run_dir/checkpoints/last.pt.
-  SupernetSearchResult run(const std::string& run_dir, bool resume) const;
+  // Data-parallel over `ranks`: each rank trains its rows of every global batch on the same
+  // paths, gradients (weights and alphas) are summed over the ranks, and rank 0 alone writes
+  // the run folder's files; every rank returns the same result.
+  SupernetSearchResult run(const std::string& run_dir, bool resume,
+                           RankGroup& ranks = single_process()) const;
 
   const SupernetSearchOptions& options() const { return options_; }
 

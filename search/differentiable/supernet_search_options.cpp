@@ -129,6 +129,7 @@ SupernetSearchOptions SupernetSearchOptions::read(const Config& config) {
   o.init.from = init.get_string("from", o.init.from);
   o.init.alphas = init.get_choice("alphas", o.init.alphas, {"reset", "keep"});
   o.cost = CostLossOptions::read(root.child("cost"), defaults.cost_form, defaults.cost_b);
+  o.distributed = DistributedOptions::read(root.child("distributed"));
   if (o.strategy.derive == "most_probable_feasible" && !(o.cost.target > 0)) {
     root.child("strategy").fail("derive", "needs a cost limit: cost.target > 0");
   }

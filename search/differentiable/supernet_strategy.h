@@ -15,6 +15,7 @@
 #include <string>
 
 #include "core/registry.h"
+#include "search/distributed/batch_shard.h"
 #include "supernet/supernet.h"
 
 namespace hwnas {
@@ -52,10 +53,17 @@ struct SupernetStrategyDefaults {
 struct ArchStepContext {
   Supernet& net;
   const CostLoss& cost;
-  torch::optim::Optimizer& optimizer;  // Adam over net->alphas()
+  // Adam over net->alphas(). In a data-parallel run its step() first sums the ranks' gradients,
+  // each weighted by its share of the batch: a strategy computes the gradient of the loss over
+  // its own rows and steps, as in one process.
+  torch::optim::Optimizer& optimizer;
   bool use_ce;                         // false: the cost term alone (no forward pass needed)
   int epoch;
-  std::mt19937_64& rng;                // the epoch's architecture-sampling stream
+  std::mt19937_64& rng;                // the epoch's architecture-sampling stream (same on every rank)
+  BatchShard shard{};                  // the images' rows of the global batch ({} = all of it)
+
+  // The shard of a step on `rows` images: `shard`, or all the rows in one process.
+  BatchShard batch(int64_t rows) const { return shard.global > 0 ? shard : BatchShard::all(rows); }
 };
 
 struct ArchStepResult {
@@ -67,8 +75,10 @@ class SupernetStrategy {
  public:
   virtual ~SupernetStrategy() = default;
   virtual std::string name() const = 0;
-  // Sets the net's selection for the next weight step, on a batch of `batch` images.
-  virtual void select_weight_paths(Supernet& net, int64_t batch, int epoch,
+  // Sets the net's selection for the next weight step, on the rows `batch` of a global batch.
+  // Whatever is drawn from `rng` is drawn for the whole global batch (per-example samples too),
+  // so every rank's stream stays the same; the selection then covers this rank's rows.
+  virtual void select_weight_paths(Supernet& net, const BatchShard& batch, int epoch,
                                    std::mt19937_64& rng) const = 0;
   // One step of the alphas on a batch of the architecture split; leaves the gradient in the
   // optimizer's parameters and steps it.

@@ -30,7 +30,7 @@ class Warmup : public WeightsOnly {
   explicit Warmup(std::unique_ptr<SupernetStrategy> paths) : paths_(std::move(paths)) {}
   std::string name() const override { return "warmup"; }
   std::string paths() const { return paths_->name(); }
-  void select_weight_paths(Supernet& net, int64_t batch, int epoch,
+  void select_weight_paths(Supernet& net, const BatchShard& batch, int epoch,
                            std::mt19937_64& rng) const override {
     paths_->select_weight_paths(net, batch, epoch, rng);
   }
@@ -44,7 +44,7 @@ class Warmup : public WeightsOnly {
 class Spos : public WeightsOnly {
  public:
   std::string name() const override { return "spos"; }
-  void select_weight_paths(Supernet& net, int64_t batch, int epoch,
+  void select_weight_paths(Supernet& net, const BatchShard& batch, int epoch,
                            std::mt19937_64& rng) const override {
     std::uniform_int_distribution<int> op(0, net->num_choices() - 1);
     std::vector<int> ops(net->num_slots());

@@ -19,7 +19,9 @@ namespace hwnas {
 namespace {
 
 bool may_change(const std::string& key) {
-  return key == "train.epochs" || key == "train.stop_after_epochs";
+  // distributed.*: how the ranks talk (backend, timeout), not what they compute.
+  return key == "train.epochs" || key == "train.stop_after_epochs" ||
+         key.rfind("distributed.", 0) == 0;
 }
 
 // "a.b" -> the value as flow YAML, for every leaf of the maps (a list is one value).
@@ -59,7 +61,7 @@ void check_resume_overrides(const std::string& program, const std::vector<std::s
     if (!may_change(key)) {
       throw InputError(program + ": --resume: --set " + key +
                        " would make the resumed run another run; only train.epochs (raised above "
-                       "the epochs done) and train.stop_after_epochs can change");
+                       "the epochs done), train.stop_after_epochs and distributed.* can change");
     }
   }
 }

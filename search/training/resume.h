@@ -8,6 +8,9 @@
 //                            epoch); the finished epochs stay as they were trained, so the result
 //                            is not the one of a run started with that many epochs.
 //   train.stop_after_epochs  epochs this call trains before it stops (0 = to the end).
+//   distributed.*            how the ranks of a data-parallel run talk (backend, timeout_s).
+// The number of ranks (WORLD_SIZE) may change too: the global batch, its data and the sampled
+// paths do not depend on it (search/distributed/batch_shard.h).
 // Everything else (data, seed, batch size, strategy, cost...) would make it another run: refused
 // on the command line, and detected when DIR/config.resolved.yaml was edited.
 #include <string>

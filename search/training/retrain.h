@@ -12,6 +12,7 @@
 //   cost_tables: []           # extra LUT files (profiled/fitted devices)
 //   data: {...}               # ImageDataOptions
 //   train: {...}              # TrainLoopOptions (search/training/training_options.h)
+//   distributed: {...}        # DistributedOptions: several processes (search/distributed/)
 //   output: {dir: runs}
 #include <cmath>
 #include <memory>
@@ -20,6 +21,8 @@
 #include "core/run_header.h"
 #include "costmodels/arch_report.h"
 #include "costmodels/cost_library.h"
+#include "search/distributed/distributed_options.h"
+#include "search/distributed/rank_group.h"
 #include "search/training/image_data_options.h"
 #include "search/training/training_options.h"
 
@@ -33,6 +36,7 @@ struct RetrainOptions {
   CostTablesOptions tables;  // data_dir, cost_tables
   ImageDataOptions data;
   TrainLoopOptions train;
+  DistributedOptions distributed;
 
   static RetrainOptions read(const Config& config);
 };
@@ -49,8 +53,10 @@ struct RetrainResult {
 std::string retrain_identity(const ArchFile& target);
 
 // Trains in `run_dir`: metrics.csv, checkpoints/last.pt, model.pt (final weights) and
-// result.json (top-1, the arch's cost on every device/metric, FLOPs, params).
+// result.json (top-1, the arch's cost on every device/metric, FLOPs, params). Data-parallel over
+// `ranks` (plain DDP: each rank its rows of every batch, gradients summed); rank 0 alone writes.
 RetrainResult retrain(const RetrainOptions& options, const ArchFile& target,
-                      const CostLibrary& library, const std::string& run_dir, bool resume);
+                      const CostLibrary& library, const std::string& run_dir, bool resume,
+                      RankGroup& ranks = single_process());
 
 }  // namespace hwnas

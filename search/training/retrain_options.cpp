@@ -10,6 +10,7 @@ RetrainOptions RetrainOptions::read(const Config& config) {
   o.tables = CostTablesOptions::read(root);
   o.data = ImageDataOptions::read(root.child("data"));
   o.train = TrainLoopOptions::read(root.child("train"), TrainLoopOptions{});
+  o.distributed = DistributedOptions::read(root.child("distributed"));
   return o;
 }
 

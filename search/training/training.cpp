@@ -70,7 +70,8 @@ void drop_gradients(std::vector<torch::Tensor>& parameters) {
 }
 
 double evaluate_top1(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
-                     const ImageSet& set, int batch, int max_batches, const torch::Device& device) {
+                     const ImageSet& set, int batch, int max_batches, const torch::Device& device,
+                     RankGroup& ranks) {
   torch::NoGradGuard no_grad;
   std::vector<int64_t> all(set.size());
   std::iota(all.begin(), all.end(), 0);
@@ -78,6 +79,7 @@ double evaluate_top1(const std::function<torch::Tensor(const torch::Tensor&)>& f
   std::mt19937_64 unused(0);  // no augmentation
   for (size_t start = 0, b = 0; start < all.size(); start += batch, ++b) {
     if (max_batches > 0 && static_cast<int>(b) >= max_batches) break;
+    if (static_cast<int>(b % ranks.world_size()) != ranks.rank()) continue;
     const std::vector<int64_t> idx(all.begin() + start,
                                    all.begin() + std::min(all.size(), start + batch));
     const auto x = make_image_batch(set, idx, /*augment=*/false, unused).to(device);
@@ -85,7 +87,47 @@ double evaluate_top1(const std::function<torch::Tensor(const torch::Tensor&)>& f
     correct += forward(x).argmax(1).eq(y).sum().item<int64_t>();
     seen += static_cast<int64_t>(idx.size());
   }
-  return seen ? 100.0 * correct / seen : 0.0;
+  const auto totals = ranks.sum({static_cast<double>(correct), static_cast<double>(seen)},
+                                "the sum of the test counts");
+  return totals[1] > 0 ? 100.0 * totals[0] / totals[1] : 0.0;
+}
+
+ImageBatch make_batch_rows(const ImageSet& set, const std::vector<int64_t>& indices,
+                           const ImageDataOptions& data, std::mt19937_64& augment_rng,
+                           const BatchShard& rows, const torch::Device& device) {
+  auto images = make_image_batch(set, indices, data.augment, augment_rng, data.cutout);
+  auto labels = batch_labels(set, indices);
+  if (!rows.whole()) {
+    images = images.narrow(0, rows.begin, rows.size());
+    labels = labels.narrow(0, rows.begin, rows.size());
+  }
+  return {images.to(device), labels.to(device)};
+}
+
+void start_from_rank0(torch::nn::Module& module, RankGroup& ranks) {
+  if (!ranks.distributed()) return;
+  ranks.broadcast(module.parameters(), "the broadcast of rank 0's parameters");
+  ranks.broadcast(module.buffers(), "the broadcast of rank 0's buffers");
+}
+
+void end_epoch_on_ranks(torch::nn::Module& module, RankGroup& ranks, int epoch) {
+  if (!ranks.distributed()) return;
+  ranks.average(module.buffers(), "the average of the BatchNorm statistics");
+  std::vector<torch::Tensor> state = module.parameters();
+  for (const auto& b : module.buffers()) state.push_back(b);
+  ranks.check_identical(state, "the parameters and buffers after epoch " + std::to_string(epoch));
+}
+
+void log_gradient_traffic(const RankGroup& ranks, int epoch, const RankGroup::Traffic& before,
+                          double train_seconds) {
+  const auto& now = ranks.gradient_traffic();
+  const int64_t calls = now.calls - before.calls;
+  if (!ranks.distributed() || calls == 0) return;
+  const double seconds = now.seconds - before.seconds;
+  spdlog::info("epoch {}: {} gradient all-reduces, {:.2f} ms and {:.3f} MB each ({:.1f}% of the "
+               "training time, {})",
+               epoch, calls, 1e3 * seconds / calls, (now.bytes - before.bytes) / 1e6 / calls,
+               100.0 * seconds / train_seconds, ranks.describe());
 }
 
 EpochProgress::EpochProgress(const TrainLoopOptions& train, int epoch, int steps_per_epoch)

@@ -15,7 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "search/distributed/rank_group.h"
 #include "search/training/image_data.h"
+#include "search/training/image_data_options.h"
 #include "search/training/training_options.h"
 
 namespace hwnas {
@@ -58,9 +60,34 @@ void set_cosine_lr(torch::optim::Optimizer& optimizer, double base_lr, double pr
 // without gradients, takes exactly the same steps as an uninterrupted one.
 void drop_gradients(std::vector<torch::Tensor>& parameters);
 
-// Top-1 (%) of `forward` over `set` in batches of `batch` (at most `max_batches`, 0 = all).
+// Top-1 (%) of `forward` over `set` in batches of `batch` (at most `max_batches`, 0 = all). The
+// ranks of `ranks` take every world_size-th batch and add up their counts: the same batches, so
+// the same figure, as one process.
 double evaluate_top1(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
-                     const ImageSet& set, int batch, int max_batches, const torch::Device& device);
+                     const ImageSet& set, int batch, int max_batches, const torch::Device& device,
+                     RankGroup& ranks = single_process());
+
+// One rank's rows of the batch of `indices`, on `device`. The whole batch is augmented, so the
+// augmentation stream advances as in one process and every rank's stays the same.
+struct ImageBatch {
+  torch::Tensor images;
+  torch::Tensor labels;
+};
+ImageBatch make_batch_rows(const ImageSet& set, const std::vector<int64_t>& indices,
+                           const ImageDataOptions& data, std::mt19937_64& augment_rng,
+                           const BatchShard& rows, const torch::Device& device);
+
+// Data parallelism over the ranks of a run (search/distributed/rank_group.h): every rank starts
+// from rank 0's parameters and buffers (whatever each loaded or drew) ...
+void start_from_rank0(torch::nn::Module& module, RankGroup& ranks);
+// ... and ends each epoch with the BatchNorm running statistics averaged over the ranks (each
+// normalised its own rows: per-rank batch statistics) and a check that every rank holds the same
+// parameters (Error "ranks diverged: ..." otherwise).
+void end_epoch_on_ranks(torch::nn::Module& module, RankGroup& ranks, int epoch);
+// The log line of what the gradient all-reduces cost in an epoch that started with `before` and
+// trained for `train_seconds`: their number, time and size each, and their share of the time.
+void log_gradient_traffic(const RankGroup& ranks, int epoch, const RankGroup::Traffic& before,
+                          double train_seconds);
 
 // The progress line of one epoch: throughput and the ETA of the whole run, every
 // train.log_every steps and at the epoch's last step.
