@@ -132,7 +132,7 @@ void BM_SearchStep(benchmark::State& state) {
   double weight_seconds = 0, arch_seconds = 0;
   const auto search_step = [&] {
     const auto t0 = std::chrono::steady_clock::now();
-    strategy->select_weight_paths(step.net, kBatch, 0, rng);
+    strategy->select_weight_paths(step.net, BatchShard::all(kBatch), 0, rng);
     step.run();
     const auto t1 = std::chrono::steady_clock::now();
     ArchStepContext ctx{step.net, cost, adam, /*use_ce=*/true, 0, rng};

@@ -180,7 +180,7 @@ TEST(SupernetCli, ResumeRefusesWhatWouldMakeItAnotherRun) {
   expect_refused("--resume " + run + " --out " + dir + "/x", combine + "--config/--out cannot be combined");
   expect_refused("--resume " + run + " --set strategy.arch_lr=0.1",
                  "--resume: --set strategy.arch_lr would make the resumed run another run; only "
-                 "train.epochs (raised above the epochs done) and train.stop_after_epochs can change");
+                 "train.epochs (raised above the epochs done), train.stop_after_epochs and distributed.* can change");
   expect_refused("--resume " + run + " --set train.epochs=2",
                  "--resume: --set train.epochs=2 is not above the 2 epochs " + run +
                      " has done; raise it, or leave it out to finish the run as configured");
@@ -259,7 +259,7 @@ TEST(TrainCli, ResumeRules) {
           "--arch/--config/--out cannot be combined");
   refused("--resume " + run + " --set train.lr=1",
           "--resume: --set train.lr would make the resumed run another run; only train.epochs "
-          "(raised above the epochs done) and train.stop_after_epochs can change");
+          "(raised above the epochs done), train.stop_after_epochs and distributed.* can change");
   refused("--arch " + dir + "/arch.json --config " + dir + "/train.yaml --out " + run,
           run + " already holds a run; continue it with --resume " + run +
               " or choose another --out / name");

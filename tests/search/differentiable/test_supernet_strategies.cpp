@@ -17,7 +17,7 @@ class UniformPathCostDescent : public SupernetStrategy {
  public:
   std::string name() const override { return "uniform_path_cost_descent"; }
 
-  void select_weight_paths(Supernet& net, int64_t batch, int epoch,
+  void select_weight_paths(Supernet& net, const BatchShard& batch, int epoch,
                            std::mt19937_64& rng) const override {
     net->select_single(std::vector<int>(net->num_slots(), static_cast<int>(rng() % net->num_choices())));
   }

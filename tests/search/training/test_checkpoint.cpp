@@ -204,7 +204,7 @@ TEST(Resume, OnlyEpochsAndStopAfterMayChange) {
             "(no error)");
   EXPECT_EQ(testing::error_of([] { check_resume_overrides("hwnas_train", {"train.epochs=9", "seed=3"}); }),
             "hwnas_train: --resume: --set seed would make the resumed run another run; only "
-            "train.epochs (raised above the epochs done) and train.stop_after_epochs can change");
+            "train.epochs (raised above the epochs done), train.stop_after_epochs and distributed.* can change");
   EXPECT_EQ(changed_run_keys("seed: 1\ntrain: {epochs: 3, batch_size: 4, stop_after_epochs: 1}\n"
                              "cost: {metrics: [a, b]}\n",
                              "seed: 2\ntrain: {epochs: 9, batch_size: 4}\ncost: {metrics: [a]}\n"
