@@ -257,9 +257,9 @@ void RankGroup::broadcast(const std::vector<at::Tensor>& tensors, const std::str
   }
 }
 
-void RankGroup::check_identical(const std::vector<at::Tensor>& tensors, const std::string& what) {
-  if (!distributed()) return;
+uint64_t RankGroup::check_identical(const std::vector<at::Tensor>& tensors, const std::string& what) {
   const uint64_t mine = fingerprint(tensors);
+  if (!distributed()) return mine;
   // Max and min of the two 32-bit halves: equal on every rank iff the fingerprints are.
   const int64_t high = static_cast<int64_t>(mine >> 32), low = static_cast<int64_t>(mine & 0xffffffffu);
   std::vector<at::Tensor> t = {torch::tensor({high, low, -high, -low}, torch::kLong)};
@@ -270,6 +270,7 @@ void RankGroup::check_identical(const std::vector<at::Tensor>& tensors, const st
                 " ranks (rank " + std::to_string(rank_) + "); a rank trained other images or paths, "
                 "or the ranks run different builds of hwnas");
   }
+  return mine;
 }
 
 }  // namespace hwnas

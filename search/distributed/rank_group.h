@@ -59,8 +59,9 @@ class RankGroup {
   void average(const std::vector<at::Tensor>& tensors, const std::string& what);
   // Rank 0's values on every rank, in place (the starting weights).
   void broadcast(const std::vector<at::Tensor>& tensors, const std::string& what);
-  // Error "ranks diverged: ..." unless every rank holds bit-identical `tensors`.
-  void check_identical(const std::vector<at::Tensor>& tensors, const std::string& what);
+  // Error "ranks diverged: ..." unless every rank holds bit-identical `tensors`; returns their
+  // 64-bit fingerprint (FNV-1a over the bytes), the same on every rank.
+  uint64_t check_identical(const std::vector<at::Tensor>& tensors, const std::string& what);
 
   // The gradient all-reduces so far: wall time, calls and bytes (for the epoch's log line).
   struct Traffic {

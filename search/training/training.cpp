@@ -115,7 +115,10 @@ void end_epoch_on_ranks(torch::nn::Module& module, RankGroup& ranks, int epoch) 
   ranks.average(module.buffers(), "the average of the BatchNorm statistics");
   std::vector<torch::Tensor> state = module.parameters();
   for (const auto& b : module.buffers()) state.push_back(b);
-  ranks.check_identical(state, "the parameters and buffers after epoch " + std::to_string(epoch));
+  const uint64_t fingerprint =
+      ranks.check_identical(state, "the parameters and buffers after epoch " + std::to_string(epoch));
+  spdlog::info("epoch {}: parameters and buffers identical on the {} ranks (fingerprint {:016x})",
+               epoch, ranks.world_size(), fingerprint);
 }
 
 void log_gradient_traffic(const RankGroup& ranks, int epoch, const RankGroup::Traffic& before,

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -35,6 +36,15 @@ inline std::string tiny(const std::string& space, const std::string& strategy,
          "train: {epochs: 3, warmup_epochs: 1, batch_size: 2, steps_per_epoch: 2, " +
          "eval_batches: 1, log_every: 1000}\n" + "strategy: {type: " + strategy + (strategy_keys.empty() ? "" : ", " + strategy_keys) +
          "}\n" + extra;
+}
+
+// The data rows of a metrics.csv (0 when it is absent): the epochs a run has finished.
+inline int data_rows(const std::string& metrics_csv) {
+  std::ifstream in(metrics_csv);
+  std::string line;
+  int rows = -1;  // the header
+  while (std::getline(in, line)) ++rows;
+  return std::max(rows, 0);
 }
 
 // metrics.csv without its images_per_s column (a wall-clock figure): what must replay exactly.

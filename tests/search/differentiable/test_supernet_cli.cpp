@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "core/paths.h"
+#include "search/differentiable/supernet_fixture.h"
 #include "support/run_command.h"
 #include "support/temp_dir.h"
 
@@ -46,14 +47,6 @@ std::string replaced(std::string text, const std::string& from, const std::strin
   return text;
 }
 
-int data_rows(const std::string& metrics_csv) {
-  std::ifstream in(metrics_csv);
-  std::string line;
-  int rows = -1;  // the header
-  while (std::getline(in, line)) ++rows;
-  return std::max(rows, 0);
-}
-
 TEST(SupernetCli, KillNineMidEpochThenResumeGivesTheSameArchJson) {
   const testing::TempDir temp("kill");
   const std::string& dir = temp.path();
@@ -81,7 +74,7 @@ TEST(SupernetCli, KillNineMidEpochThenResumeGivesTheSameArchJson) {
   }
   // Wait for two finished epochs, then kill during the third.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (data_rows(killed + "/metrics.csv") < 2 && std::chrono::steady_clock::now() < deadline) {
+  while (testing::data_rows(killed + "/metrics.csv") < 2 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(150));
@@ -89,12 +82,12 @@ TEST(SupernetCli, KillNineMidEpochThenResumeGivesTheSameArchJson) {
   int status = 0;
   waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFSIGNALED(status)) << "the search finished before it could be killed";
-  ASSERT_LT(data_rows(killed + "/metrics.csv"), 5);
+  ASSERT_LT(testing::data_rows(killed + "/metrics.csv"), 5);
 
   const auto resumed = testing::run_command(kSearch + " --log-level warn --resume " + killed);
   ASSERT_EQ(resumed.status, 0) << resumed.output;
   EXPECT_EQ(read_text_file(killed + "/arch.json"), read_text_file(dir + "/whole/arch.json"));
-  EXPECT_EQ(data_rows(killed + "/metrics.csv"), 5);
+  EXPECT_EQ(testing::data_rows(killed + "/metrics.csv"), 5);
 }
 
 // A full disk while writing a checkpoint (a file size limit fails the same writes) stops the run
@@ -208,7 +201,7 @@ TEST(SupernetCli, ResumeRefusesWhatWouldMakeItAnotherRun) {
   // More epochs: the run trains on to the new total (and stops asking for the old limit).
   const auto longer = search("--resume " + run + " --set train.epochs=4 --set train.stop_after_epochs=0");
   ASSERT_EQ(longer.status, 0) << longer.output;
-  EXPECT_EQ(data_rows(run + "/metrics.csv"), 4);
+  EXPECT_EQ(testing::data_rows(run + "/metrics.csv"), 4);
   EXPECT_NE(read_text_file(run + "/config.resolved.yaml").find("epochs: 4"), std::string::npos);
 }
 

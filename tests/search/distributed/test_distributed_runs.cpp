@@ -4,9 +4,7 @@
 // line (no hang), and --resume continues to the uninterrupted run's result.
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +16,7 @@
 
 #include "core/paths.h"
 #include "search/differentiable/supernet_fixture.h"
+#include "support/free_port.h"
 #include "support/run_command.h"
 #include "support/temp_dir.h"
 
@@ -46,27 +45,7 @@ std::string write_search_config(const std::string& dir, const std::string& strat
 }
 
 testing::CommandResult launch(int ranks, const std::string& command) {
-  return testing::run_command(kLaunch + " --nproc " + std::to_string(ranks) + " -- " + command);
-}
-
-int data_rows(const std::string& metrics_csv) {
-  std::ifstream in(metrics_csv);
-  std::string line;
-  int rows = -1;  // the header
-  while (std::getline(in, line)) ++rows;
-  return std::max(rows, 0);
-}
-
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
+  return testing::run_command(kLaunch + " --log-level warn --nproc " + std::to_string(ranks) + " -- " + command);
 }
 
 // One rank of a two-rank hwnas_search, started by hand with the torchrun variables; its stderr
@@ -94,10 +73,11 @@ TEST(DistributedRuns, TwoRanksSearchIntoOneRunFolder) {
   const testing::TempDir temp("two_rank_search");
   const std::string& dir = temp.path();
   const std::string config = write_search_config(dir, "{type: proxylessnas, arch_lr: 0.05}", 3);
-  const auto r = launch(2, kSearch + " --config " + config + " --out " + dir + "/run");
+  const auto r = launch(2, kSearch + " --log-level warn --config " + config + " --out " + dir + "/run");
   ASSERT_EQ(r.status, 0) << r.output;
-  // Only rank 0 reports: one result line on stdout, one log, one metrics row per epoch.
-  EXPECT_EQ(r.output.find("test acc"), r.output.rfind("test acc")) << r.output;
+  // Only rank 0 reports: one result on stdout, one log, one metrics row per epoch.
+  EXPECT_EQ(r.output.rfind("found |", 0), 0u) << r.output;
+  EXPECT_EQ(r.output.find("found |"), r.output.rfind("found |")) << r.output;
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir + "/run")) {
     files.push_back(entry.path().filename().string());
@@ -105,13 +85,20 @@ TEST(DistributedRuns, TwoRanksSearchIntoOneRunFolder) {
   std::sort(files.begin(), files.end());
   EXPECT_EQ(files, (std::vector<std::string>{".lock", "arch.json", "checkpoints", "config.resolved.yaml",
                                              "log.txt", "metrics.csv"}));
-  EXPECT_EQ(data_rows(dir + "/run/metrics.csv"), 3);
+  EXPECT_EQ(testing::data_rows(dir + "/run/metrics.csv"), 3);
   const std::string log = read_text_file(dir + "/run/log.txt");
   EXPECT_NE(log.find("device cpu, rank 0 of 2 (gloo)"), std::string::npos) << log;
   EXPECT_NE(log.find("gradient all-reduces"), std::string::npos) << log;
-  // Every epoch ended with the ranks' parameters and alphas compared (rank_group.h): the run
-  // finishing is the proof that they stayed bit-identical.
-  EXPECT_TRUE(nlohmann::json::parse(read_text_file(dir + "/run/arch.json")).contains("arch"));
+  // Every epoch ended with the ranks' parameters, alphas and buffers compared (rank_group.h).
+  for (int epoch = 1; epoch <= 3; ++epoch) {
+    EXPECT_NE(log.find("epoch " + std::to_string(epoch) +
+                       ": parameters and buffers identical on the 2 ranks (fingerprint "),
+              std::string::npos)
+        << log;
+  }
+  const auto arch = nlohmann::json::parse(read_text_file(dir + "/run/arch.json"));
+  EXPECT_EQ(arch["strategy"], "proxylessnas");
+  EXPECT_EQ(arch["epochs"], 3);
 }
 
 // Per-example Gumbel samples are drawn for the whole global batch on every rank; each keeps its
@@ -123,7 +110,7 @@ TEST(DistributedRuns, PerExampleGumbelSamplesKeepTheRanksTogether) {
       write_search_config(dir, "{type: fbnet_dnas, gumbel_sampling: example}", 2);
   const auto r = launch(2, kSearch + " --config " + config + " --out " + dir + "/run");
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(data_rows(dir + "/run/metrics.csv"), 2);
+  EXPECT_EQ(testing::data_rows(dir + "/run/metrics.csv"), 2);
 }
 
 TEST(DistributedRuns, TwoRanksRetrainAFoundArch) {
@@ -138,7 +125,7 @@ TEST(DistributedRuns, TwoRanksRetrainAFoundArch) {
   const auto r = launch(2, kTrain + " --log-level warn --arch " + dir + "/search/arch.json --config " +
                                dir + "/train.yaml --out " + dir + "/train");
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(data_rows(dir + "/train/metrics.csv"), 2);
+  EXPECT_EQ(testing::data_rows(dir + "/train/metrics.csv"), 2);
   const auto result = nlohmann::json::parse(read_text_file(dir + "/train/result.json"));
   EXPECT_EQ(result["epochs"], 2);
   // One result on stdout: the arch line and the top-1 line of rank 0 only.
@@ -155,12 +142,12 @@ TEST(DistributedRuns, KillNineOneRankThenResumeGivesTheUninterruptedResult) {
   ASSERT_EQ(whole.status, 0) << whole.output;
 
   const std::string killed = dir + "/killed";
-  const int port = free_port();
+  const int port = testing::free_port();
   const std::vector<std::string> args = {"--config", config, "--out", killed};
   const pid_t rank0 = start_rank(0, port, args, dir + "/rank0.log");
   const pid_t rank1 = start_rank(1, port, args, dir + "/rank1.log");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (data_rows(killed + "/metrics.csv") < 2 && std::chrono::steady_clock::now() < deadline) {
+  while (testing::data_rows(killed + "/metrics.csv") < 2 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   ASSERT_EQ(kill(rank1, SIGKILL), 0);
@@ -190,13 +177,44 @@ TEST(DistributedRuns, KillNineOneRankThenResumeGivesTheUninterruptedResult) {
   EXPECT_NE(said.find(" failed: "), std::string::npos) << said;
   EXPECT_NE(said.find("start all ranks again with hwnas_search --resume " + killed), std::string::npos) << said;
   EXPECT_EQ(std::count(said.begin(), said.end(), '\n'), 1) << said;
-  ASSERT_LT(data_rows(killed + "/metrics.csv"), 5);
+  ASSERT_LT(testing::data_rows(killed + "/metrics.csv"), 5);
 
   const auto resumed = launch(2, kSearch + " --log-level warn --resume " + killed);
   ASSERT_EQ(resumed.status, 0) << resumed.output;
   EXPECT_EQ(read_text_file(killed + "/arch.json"), read_text_file(dir + "/whole/arch.json"));
   EXPECT_EQ(testing::metrics_without_timing(killed + "/metrics.csv"),
             testing::metrics_without_timing(dir + "/whole/metrics.csv"));
+}
+
+// The number of ranks may change at --resume: the global batch, its images and the sampled paths
+// do not depend on it (only the rows each rank normalises its BatchNorm over do).
+TEST(DistributedRuns, ARunStartedOnTwoRanksResumesOnOne) {
+  const testing::TempDir temp("two_then_one");
+  const std::string& dir = temp.path();
+  const std::string config = write_search_config(dir, "{type: proxylessnas}", 3);
+  const auto first = launch(2, kSearch + " --log-level warn --config " + config +
+                                   " --set train.stop_after_epochs=2 --out " + dir + "/run");
+  ASSERT_EQ(first.status, 0) << first.output;
+  ASSERT_EQ(testing::data_rows(dir + "/run/metrics.csv"), 2);
+  const auto rest = testing::run_command(kSearch + " --log-level warn --resume " + dir + "/run");
+  ASSERT_EQ(rest.status, 0) << rest.output;
+  EXPECT_EQ(testing::data_rows(dir + "/run/metrics.csv"), 3);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/run/arch.json"));
+}
+
+// experiments/distributed/run.sh end to end on generated images: both sides of every workload
+// run and the summary tables them (the figures themselves are the README's, not a test's).
+TEST(DistributedRuns, TheBenchmarkScriptRunsWithAToyBudget) {
+  const testing::TempDir temp("distributed_bench");
+  const std::string bin = std::filesystem::path(kSearch).parent_path().string();
+  const auto r = testing::run_command("cd " HWNAS_SOURCE_DIR " && experiments/distributed/run.sh --toy "
+                                      "--rounds 1 --bin " + bin + " --out " + temp.path());
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string table = read_text_file(temp.path() + "/results.md");
+  for (const char* row : {"| search | warmup |", "| search | search |", "| retrain | train |"}) {
+    EXPECT_NE(table.find(row), std::string::npos) << table;
+  }
+  EXPECT_EQ(testing::data_rows(temp.path() + "/results.csv"), 2 * (2 + 1));  // per side: 2 search epochs, 1 retrain
 }
 
 TEST(DistributedRuns, ASamplingSearchOnSeveralRanksIsRefused) {

@@ -4,8 +4,6 @@
 // identity check catches a rank that differs, and a rank that disappears fails the other's
 // collective with one line instead of a hang.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <torch/torch.h>
 #include <unistd.h>
 
@@ -19,27 +17,15 @@
 #include "search/distributed/rank_group.h"
 #include "supernet/supernet.h"
 #include "support/error_of.h"
+#include "support/free_port.h"
 
 namespace hwnas {
 namespace {
 
-// A TCP port nobody listens on now (the kernel's pick for port 0).
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
 // Runs `body(rank, group)` on ranks 0 and 1 of a fresh two-rank Gloo group, one thread each;
 // rethrows the first exception a rank threw.
 void on_two_ranks(const std::function<void(int, RankGroup&)>& body, double timeout_s = 30) {
-  const int port = free_port();
+  const int port = testing::free_port();
   std::exception_ptr errors[2];
   const auto rank_main = [&](int rank) {
     try {
@@ -152,9 +138,11 @@ TEST(RankGroup, SummedGradientsOfTheRowsEqualTheWholeBatchsGradient) {
   auto whole = make_net();
   torch::nn::functional::cross_entropy(whole->forward(x), y).backward();
   const auto expected = gradients_of(*whole);
+  // Built here, not in the rank threads: they would share LibTorch's global generator.
+  torch::nn::Sequential nets[2] = {make_net(), make_net()};
   std::vector<torch::Tensor> summed[2];
   on_two_ranks([&](int rank, RankGroup& group) {
-    auto net = make_net();
+    auto& net = nets[rank];
     const BatchShard rows = group.shard(7, "batch");
     torch::nn::functional::cross_entropy(net->forward(x.narrow(0, rows.begin, rows.size())),
                                          y.narrow(0, rows.begin, rows.size()))
@@ -190,9 +178,10 @@ TEST(RankGroup, SupernetGradientsOfTheRowsEqualTheWholeBatchsGradient) {
   torch::nn::functional::cross_entropy(whole->forward(x), y).backward();
   std::vector<torch::Tensor> expected;
   for (const auto& p : whole->weight_parameters()) expected.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
+  Supernet nets[2] = {make_net(), make_net()};  // not in the rank threads: one global generator
   std::vector<torch::Tensor> summed;
   on_two_ranks([&](int rank, RankGroup& group) {
-    auto net = make_net();
+    auto& net = nets[rank];
     const BatchShard rows = group.shard(6, "batch");
     torch::nn::functional::cross_entropy(net->forward(x.narrow(0, rows.begin, rows.size())),
                                          y.narrow(0, rows.begin, rows.size()))
@@ -217,7 +206,8 @@ TEST(RankGroup, SumsAveragesBroadcastsAndComparesAcrossRanks) {
     auto weights = torch::full({2, 2}, static_cast<float>(rank));
     group.broadcast({weights}, "test broadcast");
     EXPECT_TRUE(torch::equal(weights, torch::zeros({2, 2})));
-    group.check_identical({weights}, "the weights");  // equal: no error
+    EXPECT_EQ(group.check_identical({weights}, "the weights"),  // equal: no error
+              single_process().check_identical({weights}, "the weights"));
     auto own = torch::full({2}, static_cast<float>(rank));
     EXPECT_EQ(testing::error_of([&] { group.check_identical({own}, "the alphas"); }),
               "ranks diverged: the alphas differ between the 2 ranks (rank " + std::to_string(rank) +
