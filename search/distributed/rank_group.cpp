@@ -7,7 +7,9 @@
 #include <chrono>
 #include <thread>
 #include <cstdlib>
+#include <map>
 
+#include "core/cli_args.h"
 #include "core/error.h"
 #include "core/strings.h"
 
@@ -56,12 +58,8 @@ bool is_loopback(const std::string& address) {
 
 // c10d's message without LibTorch's backtrace: its first line.
 std::string reason_of(const std::exception& e) {
-  if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) {
-    const std::string text = c10->what_without_backtrace();
-    return text.substr(0, text.find('\n'));
-  }
-  const std::string text = e.what();
-  return text.substr(0, text.find('\n'));
+  const auto* c10 = dynamic_cast<const c10::Error*>(&e);
+  return one_line_message(c10 ? c10->what_without_backtrace() : e.what());
 }
 
 // FNV-1a over the tensors' bytes (on the CPU): equal on two ranks iff the values are, but for a
@@ -194,6 +192,33 @@ void RankGroup::run_collective(const std::string& what, Fn&& fn) {
   }
 }
 
+namespace {
+
+// Runs `collective` on `tensors` packed into one flat buffer per dtype (one message each, not one
+// per tensor: a supernet has hundreds of BatchNorm buffers) and copies the results back.
+template <typename Fn>
+void packed(const std::vector<at::Tensor>& tensors, Fn&& collective) {
+  torch::NoGradGuard no_grad;
+  std::map<c10::ScalarType, std::vector<at::Tensor>> by_type;
+  for (const auto& t : tensors) {
+    if (t.defined()) by_type[t.scalar_type()].push_back(t.detach());
+  }
+  for (auto& [type, group] : by_type) {
+    std::vector<at::Tensor> parts;
+    parts.reserve(group.size());
+    for (const auto& t : group) parts.push_back(t.reshape({-1}));
+    std::vector<at::Tensor> flat = {torch::cat(parts)};
+    collective(flat);
+    int64_t offset = 0;
+    for (auto& t : group) {
+      t.copy_(flat[0].narrow(0, offset, t.numel()).view_as(t));
+      offset += t.numel();
+    }
+  }
+}
+
+}  // namespace
+
 void RankGroup::reduce_gradients(const std::vector<at::Tensor>& parameters, double share) {
   if (!distributed()) return;
   std::vector<at::Tensor> gradients;
@@ -202,27 +227,13 @@ void RankGroup::reduce_gradients(const std::vector<at::Tensor>& parameters, doub
   }
   if (gradients.empty()) return;
   const auto started = std::chrono::steady_clock::now();
-  std::vector<at::Tensor> flat_parts;
-  flat_parts.reserve(gradients.size());
-  for (const auto& g : gradients) flat_parts.push_back(g.reshape({-1}));
-  std::vector<at::Tensor> flat = {torch::cat(flat_parts).mul_(share)};
-  run_collective("the gradient all-reduce", [&] { collectives_->all_reduce(flat, /*maximum=*/false); });
-  int64_t offset = 0;
-  for (auto& g : gradients) {
-    g.copy_(flat[0].narrow(0, offset, g.numel()).view_as(g));
-    offset += g.numel();
-  }
+  packed(gradients, [&](std::vector<at::Tensor>& flat) {
+    flat[0].mul_(share);
+    run_collective("the gradient all-reduce", [&] { collectives_->all_reduce(flat, /*maximum=*/false); });
+    traffic_.bytes += static_cast<int64_t>(flat[0].nbytes());
+  });
   traffic_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   traffic_.calls += 1;
-  traffic_.bytes += static_cast<int64_t>(flat[0].nbytes());
-}
-
-void RankGroup::reduce_gradient(at::Tensor& gradient, double share) {
-  if (!distributed()) return;
-  std::vector<at::Tensor> one = {gradient.mul(share)};
-  run_collective("the architecture gradient all-reduce",
-                 [&] { collectives_->all_reduce(one, /*maximum=*/false); });
-  gradient.copy_(one[0]);
 }
 
 std::vector<double> RankGroup::sum(std::vector<double> values, const std::string& what) {
@@ -235,26 +246,21 @@ std::vector<double> RankGroup::sum(std::vector<double> values, const std::string
 
 void RankGroup::average(const std::vector<at::Tensor>& tensors, const std::string& what) {
   if (!distributed()) return;
-  for (const auto& tensor : tensors) {
-    if (!tensor.defined()) continue;
-    std::vector<at::Tensor> one = {tensor};
-    if (!tensor.is_floating_point()) {  // a counter (BatchNorm's num_batches_tracked)
-      run_collective(what, [&] { collectives_->broadcast(one); });
-      continue;
+  packed(tensors, [&](std::vector<at::Tensor>& flat) {
+    if (!flat[0].is_floating_point()) {  // counters (BatchNorm's num_batches_tracked)
+      run_collective(what, [&] { collectives_->broadcast(flat); });
+      return;
     }
-    run_collective(what, [&] { collectives_->all_reduce(one, /*maximum=*/false); });
-    tensor.div_(world_size_);
-  }
+    run_collective(what, [&] { collectives_->all_reduce(flat, /*maximum=*/false); });
+    flat[0].div_(world_size_);
+  });
 }
 
 void RankGroup::broadcast(const std::vector<at::Tensor>& tensors, const std::string& what) {
   if (!distributed()) return;
-  for (const auto& tensor : tensors) {
-    if (!tensor.defined()) continue;
-    torch::NoGradGuard no_grad;
-    std::vector<at::Tensor> one = {tensor.detach()};
-    run_collective(what, [&] { collectives_->broadcast(one); });
-  }
+  packed(tensors, [&](std::vector<at::Tensor>& flat) {
+    run_collective(what, [&] { collectives_->broadcast(flat); });
+  });
 }
 
 uint64_t RankGroup::check_identical(const std::vector<at::Tensor>& tensors, const std::string& what) {

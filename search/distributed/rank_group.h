@@ -50,7 +50,6 @@ class RankGroup {
   // sum over ranks of share * gradient, for every defined gradient of `parameters` (the same ones
   // on every rank: all ranks train the same path), in one flat buffer.
   void reduce_gradients(const std::vector<at::Tensor>& parameters, double share);
-  void reduce_gradient(at::Tensor& gradient, double share);
 
   // Sums over ranks (epoch statistics: losses, counts).
   std::vector<double> sum(std::vector<double> values, const std::string& what);
