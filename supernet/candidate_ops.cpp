@@ -14,6 +14,8 @@ torch::nn::Conv2d conv(int cin, int cout, int kernel, int stride, int padding, i
                                .bias(false));
 }
 
+}  // namespace
+
 // ShuffleNet channel shuffle: [B, g, C/g, H, W] -> transpose -> [B, C, H, W], in the memory
 // format of `x` (a channels-last input stays channels-last: one copy, no round trip via NCHW).
 torch::Tensor channel_shuffle(const torch::Tensor& x, int groups) {
@@ -28,8 +30,6 @@ torch::Tensor channel_shuffle(const torch::Tensor& x, int groups) {
   }
   return x.view({b, groups, c / groups, h, w}).transpose(1, 2).contiguous().view({b, c, h, w});
 }
-
-}  // namespace
 
 ConvBnImpl::ConvBnImpl(const ConvBnOptions& o) : options_(o) {
   conv_ = register_module(

@@ -78,6 +78,9 @@ TORCH_MODULE(FbnetSkip);
 
 torch::nn::AnyModule make_fbnet_candidate(int op, const FbnetLayerShape& shape);
 
+// ShuffleNet channel shuffle of `groups` groups, in the memory format of `x`.
+torch::Tensor channel_shuffle(const torch::Tensor& x, int groups);
+
 // NAS-Bench-201: ReLU-Conv-BN (nor_conv_kxk: ConvBn with Relu::Before), avg_pool_3x3 (count_include_pad=false),
 // skip_connect (identity), none (zeros); the residual reduction block between stages.
 

@@ -3,14 +3,17 @@
 #include "core/error.h"
 #include "supernet/candidate_ops.h"
 #include "supernet/fbnet_fixed_parts.h"
+#include "supernet/fbnet_shared_weights.h"
 
 namespace hwnas {
 
 MixedOpImpl::MixedOpImpl(int slot, std::vector<int> ops,
                          std::vector<torch::nn::AnyModule> candidates,
-                         std::shared_ptr<const PathSelection> selection)
+                         std::shared_ptr<const PathSelection> selection,
+                         std::shared_ptr<torch::nn::Module> shared)
     : slot_(slot), ops_(std::move(ops)), candidates_(std::move(candidates)),
       selection_(std::move(selection)) {
+  if (shared) register_module("shared", std::move(shared));
   for (size_t i = 0; i < candidates_.size(); ++i) {
     register_module("op" + std::to_string(ops_[i]), candidates_[i].ptr());
   }
@@ -83,7 +86,8 @@ int SupernetImpl::num_slots() const { return search_space(options_.space).num_de
 int SupernetImpl::num_choices() const { return search_space(options_.space).num_choices; }
 
 MixedOp SupernetImpl::make_slot(int slot,
-                                const std::function<torch::nn::AnyModule(int op)>& make_op) {
+                                const std::function<torch::nn::AnyModule(int op)>& make_op,
+                                std::shared_ptr<torch::nn::Module> shared) {
   std::vector<int> ops;
   if (options_.fixed_arch) {
     ops = {options_.fixed_arch->ops[slot]};
@@ -92,7 +96,7 @@ MixedOp SupernetImpl::make_slot(int slot,
   }
   std::vector<torch::nn::AnyModule> candidates;
   for (int op : ops) candidates.push_back(make_op(op));
-  return MixedOp(slot, ops, std::move(candidates), selection_);
+  return MixedOp(slot, ops, std::move(candidates), selection_, std::move(shared));
 }
 
 void SupernetImpl::build_fbnet() {
@@ -100,8 +104,21 @@ void SupernetImpl::build_fbnet() {
   options_.num_classes = m.num_classes;
   stem_ = torch::nn::AnyModule(register_module("stem", make_fbnet_stem(m)));
   body_ = register_module("body", torch::nn::ModuleList());
+  const bool shared = options_.fbnet_shared_weights && !options_.fixed_arch;
   for (int l = 0; l < kFbnetLayers; ++l) {
-    body_->push_back(make_slot(l, [&](int op) { return make_fbnet_candidate(op, m.layers[l]); }));
+    if (!shared) {
+      body_->push_back(make_slot(l, [&](int op) { return make_fbnet_candidate(op, m.layers[l]); }));
+      continue;
+    }
+    FbnetSuperkernel superkernel(m.layers[l]);
+    body_->push_back(make_slot(
+        l,
+        [&](int op) {
+          const FbnetCandidate& c = kFbnetCandidates.at(op);
+          return c.skip ? make_fbnet_candidate(op, m.layers[l])
+                        : torch::nn::AnyModule(FbnetSharedConvBlock(superkernel, c));
+        },
+        superkernel.ptr()));
   }
   head_ = torch::nn::AnyModule(register_module("head", make_fbnet_head(m)));
   classifier_ = register_module("classifier", make_fbnet_classifier(m));

@@ -33,8 +33,10 @@ struct PathSelection {
 class MixedOpImpl : public torch::nn::Module {
  public:
   // `ops[i]` is the global op index of candidates[i] (all choices in a supernet, one in a child).
+  // `shared`: weights the candidates compute from (FbnetSuperkernel), registered here once.
   MixedOpImpl(int slot, std::vector<int> ops, std::vector<torch::nn::AnyModule> candidates,
-              std::shared_ptr<const PathSelection> selection);
+              std::shared_ptr<const PathSelection> selection,
+              std::shared_ptr<torch::nn::Module> shared = nullptr);
   torch::Tensor forward(const torch::Tensor& x);
 
  private:
@@ -54,6 +56,8 @@ struct SupernetOptions {
   std::optional<Arch> fixed_arch;                      // set: a child net of this arch
   int nb201_channels = 16;
   int nb201_cells_per_stage = 5;
+  // FBNet supernets: conv candidates of a layer share one superkernel (fbnet_shared_weights.h).
+  bool fbnet_shared_weights = false;
 };
 
 class SupernetImpl : public torch::nn::Module {
@@ -94,7 +98,8 @@ class SupernetImpl : public torch::nn::Module {
  private:
   torch::Tensor forward_fbnet(const torch::Tensor& x);
   torch::Tensor forward_nb201(const torch::Tensor& x);
-  MixedOp make_slot(int slot, const std::function<torch::nn::AnyModule(int op)>& make_op);
+  MixedOp make_slot(int slot, const std::function<torch::nn::AnyModule(int op)>& make_op,
+                    std::shared_ptr<torch::nn::Module> shared = nullptr);
   void build_fbnet();
   void build_nb201();
 

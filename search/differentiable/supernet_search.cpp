@@ -54,6 +54,7 @@ Supernet make_run_supernet(const SupernetSearchOptions& o, int num_classes) {
   net_options.num_classes = num_classes;
   net_options.nb201_channels = o.shape.nb201_channels;
   net_options.nb201_cells_per_stage = o.shape.nb201_cells_per_stage;
+  net_options.fbnet_shared_weights = o.shape.fbnet_weights == "shared";
   if (o.space == Space::FBNet) {
     net_options.fbnet_setting = parse_fbnet_setting(o.cost_setting());
     const int classes = fbnet_macro(net_options.fbnet_setting).num_classes;

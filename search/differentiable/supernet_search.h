@@ -62,14 +62,17 @@ struct SupernetTrainOptions : TrainLoopOptions {
   void validate() const;
 };
 
-// The supernet's own size, NB201 only: a proxy (fewer channels or cells) trains faster; the costs
+// The supernet's own shape. NB201: its size, a proxy (fewer channels or cells) trains faster; the costs
 // stay those of the real arch's table, and the proxy's ranking of archs is what it is measured
 // by (experiments/oneshot_quality).
 struct SupernetShapeOptions {
   int nb201_channels = 16;        // the first stage's channels (NB201: 16)
   int nb201_cells_per_stage = 5;  // cells per stage (NB201: 5)
+  // FBNet: "separate" (a module per candidate) or "shared" (the conv candidates of a layer
+  // share one superkernel; supernet/fbnet_shared_weights.h). The child nets are the same.
+  std::string fbnet_weights = "separate";
 
-  static SupernetShapeOptions read(const ConfigSection& section);
+  static SupernetShapeOptions read(const ConfigSection& section, Space space);
   void validate() const;
 };
 

@@ -57,6 +57,7 @@ void check_same_supernet_run(const SupernetSearchOptions& source, const Supernet
   check("supernet.channels", std::to_string(source.shape.nb201_channels), std::to_string(here.shape.nb201_channels));
   check("supernet.cells_per_stage", std::to_string(source.shape.nb201_cells_per_stage),
         std::to_string(here.shape.nb201_cells_per_stage));
+  check("supernet.weights", source.shape.fbnet_weights, here.shape.fbnet_weights);
   check("seed (it splits the images)", std::to_string(source.run.seed), std::to_string(here.run.seed));
   check("train.epochs (the cosine schedule)", std::to_string(source.train.epochs), std::to_string(here.train.epochs));
   check("train.batch_size", std::to_string(source.train.batch_size), std::to_string(here.train.batch_size));
@@ -74,10 +75,14 @@ bool is_supernet_strategy(const std::string& type) {
   return SupernetStrategyRegistry::global().has(type);
 }
 
-SupernetShapeOptions SupernetShapeOptions::read(const ConfigSection& s) {
+SupernetShapeOptions SupernetShapeOptions::read(const ConfigSection& s, Space space) {
   SupernetShapeOptions o;
-  o.nb201_channels = s.get_int("channels", o.nb201_channels);
-  o.nb201_cells_per_stage = s.get_int("cells_per_stage", o.nb201_cells_per_stage);
+  if (space == Space::NB201) {
+    o.nb201_channels = s.get_int("channels", o.nb201_channels);
+    o.nb201_cells_per_stage = s.get_int("cells_per_stage", o.nb201_cells_per_stage);
+  } else {
+    o.fbnet_weights = s.get_choice("weights", o.fbnet_weights, {"separate", "shared"});
+  }
   s.validate([&] { o.validate(); });
   return o;
 }
@@ -100,14 +105,18 @@ SupernetSearchOptions SupernetSearchOptions::read(const Config& config) {
   o.tables = CostTablesOptions::read(root);
   o.data = SupernetDataOptions::read(root.child("data"));
   o.train = SupernetTrainOptions::read(root.child("train"));
-  // Read (and so written to config.resolved.yaml) for NB201 only: an FBNet run's resolved config
-  // must read back.
-  if (o.space == Space::NB201) {
-    o.shape = SupernetShapeOptions::read(root.child("supernet"));
-  } else if (root.has("supernet")) {
+  // Each space's keys are read (and so written to config.resolved.yaml) for that space only: a
+  // run's resolved config must read back.
+  const ConfigSection shape = root.child("supernet");
+  if (o.space == Space::FBNet && (shape.has("channels") || shape.has("cells_per_stage"))) {
     root.fail("supernet", "the supernet's size can be changed for space nb201 only (FBNet's LUT "
                           "keys fix its layers)");
   }
+  if (o.space == Space::NB201 && shape.has("weights")) {
+    shape.fail("weights", "shares candidate weights in space fbnet only (NB201's candidates have "
+                          "no common shape)");
+  }
+  if (root.has("supernet") || o.space == Space::NB201) o.shape = SupernetShapeOptions::read(shape, o.space);
   const ConfigSection strategy = root.child("strategy");
   const std::string type = strategy.get_choice("type", o.strategy.type, registry.names(), "registered");
   const SupernetStrategyDefaults defaults = registry.info(type);

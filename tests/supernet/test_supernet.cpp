@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <set>
+
 #include "costmodels/complexity.h"
+#include "supernet/fbnet_shared_weights.h"
 #include "supernet/supernet.h"
 
 namespace hwnas {
@@ -95,6 +98,87 @@ TEST(Supernet, SinglePathEqualsTheChildNetWithTheSameWeights) {
   const auto x = torch::randn({3, 3, 32, 32});
   EXPECT_TRUE(torch::allclose(super->forward(x), child->forward(x), 1e-5, 1e-6));
   EXPECT_EQ(child->argmax_arch(), arch);
+}
+
+// supernet.weights: shared. A path computes the child net whose weights are the superkernel's
+// slices: the k x k centre, the first Cin * e channels, the block diagonal for groups.
+TEST(Supernet, SharedWeightsPathEqualsTheChildNetWithTheSlicedWeights) {
+  torch::manual_seed(2);
+  // Every candidate once (op 1 and 5 are grouped, 8 the skip), on stride and shape changes too.
+  const Arch arch{Space::FBNet, {0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 1, 5, 3, 7}};
+  SupernetOptions o;
+  o.fbnet_shared_weights = true;
+  Supernet super(o);
+  o.fixed_arch = arch;
+  Supernet child(o);
+  torch::NoGradGuard no_grad;
+  auto super_params = super->named_parameters();
+  auto super_buffers = super->named_buffers();
+  // child "body.L.opK.expand.conv.weight" <- a slice of super "body.L.shared.expand";
+  // child "body.L.opK.expand.bn.X" <- super "body.L.opK.expand_bn.X".
+  const auto super_name = [](std::string key) {
+    for (const char* part : {"expand", "depthwise", "project"}) {
+      const std::string bn = std::string(".") + part + ".bn.";
+      const auto at = key.find(bn);
+      if (at != std::string::npos) key.replace(at, bn.size(), std::string(".") + part + "_bn.");
+    }
+    return key;
+  };
+  for (auto& p : child->named_parameters()) {
+    const std::string key = p.key();
+    const auto conv = key.find(".conv.weight");
+    const bool block_conv = key.rfind("body.", 0) == 0 && conv != std::string::npos &&
+                            key.find(".op8.") == std::string::npos;
+    if (!block_conv) {
+      p.value().copy_(super_params[super_name(key)]);
+      continue;
+    }
+    const int layer = std::stoi(key.substr(5));
+    const int op = arch.ops[layer];
+    const FbnetCandidate& c = kFbnetCandidates[op];
+    const std::string shared = "body." + std::to_string(layer) + ".shared.";
+    const int64_t mid = p.value().size(key.find(".project.") != std::string::npos ? 1 : 0) *
+                        (key.find(".project.") != std::string::npos ? c.group : 1);
+    torch::Tensor w;
+    if (key.find(".expand.") != std::string::npos) {
+      w = block_diagonal_weights(super_params[shared + "expand"].slice(0, 0, mid), c.group);
+    } else if (key.find(".depthwise.") != std::string::npos) {
+      const int crop = (5 - c.kernel) / 2;
+      w = super_params[shared + "depthwise"].slice(0, 0, mid).slice(2, crop, crop + c.kernel).slice(3, crop, crop + c.kernel);
+    } else {
+      w = block_diagonal_weights(super_params[shared + "project"].slice(1, 0, mid), c.group);
+    }
+    ASSERT_EQ(w.sizes(), p.value().sizes()) << key;
+    p.value().copy_(w);
+  }
+  for (auto& b : child->named_buffers()) b.value().copy_(super_buffers[super_name(b.key())]);
+  super->eval();
+  child->eval();
+  super->select_single(arch.ops);
+  const auto x = torch::randn({2, 3, 32, 32});
+  EXPECT_TRUE(torch::allclose(super->forward(x), child->forward(x), 1e-4, 1e-5));
+}
+
+// The superkernel is listed once (one SGD update per step) and two different ops reach it.
+TEST(Supernet, SharedWeightsAreOneParameterPerLayer) {
+  SupernetOptions o;
+  o.fbnet_shared_weights = true;
+  Supernet net(o);
+  std::set<const void*> seen;
+  for (const auto& w : net->weight_parameters()) EXPECT_TRUE(seen.insert(w.unsafeGetTensorImpl()).second);
+  const auto x = torch::randn({2, 3, 32, 32});
+  auto params = net->named_parameters();
+  for (int op : {3, 4}) {
+    net->zero_grad();
+    net->select_single(std::vector<int>(net->num_slots(), op));
+    net->forward(x).sum().backward();
+    EXPECT_GT(params["body.5.shared.depthwise"].grad().abs().sum().item<double>(), 0.0) << op;
+  }
+  // The README's figures (CIFAR-10 setting).
+  SupernetOptions separate;
+  Supernet plain(separate);
+  EXPECT_EQ(count_parameters(net->weight_parameters()), 3848474);
+  EXPECT_EQ(count_parameters(plain->weight_parameters()), 11146138);
 }
 
 TEST(Supernet, ImageNetSettingTakes224Pixels) {

@@ -99,6 +99,17 @@ TEST(SupernetShape, AProxyNb201SupernetTrainsAndServesTheEvaluator) {
             "bad value supernet.cells_per_stage = 0 (<test>:7:29): must be in 1..10");
 }
 
+// supernet.weights: FBNet's only; the resolved config of either space reads back.
+TEST(SupernetShape, SharedWeightsAreAnFbnetOption) {
+  EXPECT_EQ(options_from(tiny("fbnet", "spos", "")).shape.fbnet_weights, "separate");
+  EXPECT_EQ(options_from(tiny("fbnet", "spos", "supernet: {weights: shared}\n")).shape.fbnet_weights, "shared");
+  EXPECT_EQ(error_of([] { options_from(tiny("nb201", "spos", "supernet: {weights: shared}\n")); }),
+            "bad value supernet.weights = shared (<test>:7:21): shares candidate weights in space "
+            "fbnet only (NB201's candidates have no common shape)");
+  EXPECT_NE(error_of([] { options_from(tiny("fbnet", "spos", "supernet: {weights: tied}\n")); }).find("supernet.weights"),
+            std::string::npos);
+}
+
 TEST(SupernetEvaluator, AnSposSupernetScoresArchsForASamplingSearch) {
   const TempDir dir("spos_evaluator");
   const std::string spos =
