@@ -4,8 +4,10 @@
 // largest, expansion e uses the first e * Cin channels of the largest expansion, and a g-group
 // 1x1 conv uses the block diagonal of the dense weights. Why: with a separate module per
 // candidate, a path sampled uniformly per step meets independently initialised successors whose
-// channels mean something else each time, and the supernet stays at chance for an epoch and more
-// on CIFAR-10 (experiments/supernet_learning). Each candidate keeps its own BatchNorms (their
+// channels mean something else each time, and the supernet stays at chance. Sharing fixes that
+// only where candidates differ by kernel size; across expansions and groups a uniform path still
+// stays at chance (measured in experiments/supernet_learning), so this is a base for
+// progressive shrinking, not a fix by itself. Each candidate keeps its own BatchNorms (their
 // statistics differ by op). The skip op keeps its own weights. Child nets are unaffected: they
 // are built from FbnetConvBlock, the same computation with weights of their own.
 #include <torch/nn/module.h>
