@@ -56,10 +56,9 @@ void ConvBnImpl::pretty_print(std::ostream& stream) const {
 }
 
 FbnetConvBlockImpl::FbnetConvBlockImpl(const FbnetLayerShape& s, const FbnetCandidate& c)
-    : shape_(s), candidate_(c), residual_(s.cin == s.cout && s.stride == 1) {
+    : shape_(s), candidate_(c), residual_(fbnet_keeps_shape(s)) {
   const int mid = s.cin * c.expansion;
-  // HW-NAS-Bench's padding: ceil((k - 1 + 1 - s) / 2).
-  const int padding = (c.kernel - s.stride + 1) / 2;
+  const int padding = fbnet_depthwise_padding(c.kernel, s.stride);
   expand_ = register_module("expand", ConvBn(ConvBnOptions(s.cin, mid, 1).groups(c.group)));
   depthwise_ = register_module(
       "depthwise",
@@ -83,7 +82,7 @@ void FbnetConvBlockImpl::pretty_print(std::ostream& stream) const {
 }
 
 FbnetSkipImpl::FbnetSkipImpl(const FbnetLayerShape& s) {
-  if (s.stride != 1 || s.cin != s.cout) {
+  if (!fbnet_keeps_shape(s)) {
     conv_ = register_module("conv", ConvBn(ConvBnOptions(s.cin, s.cout, 1).stride(s.stride)));
   }
 }

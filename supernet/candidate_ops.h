@@ -45,9 +45,17 @@ class ConvBnImpl : public torch::nn::Module {
 };
 TORCH_MODULE(ConvBn);
 
+// The two rules every FBNet block follows (HW-NAS-Bench's definition), shared by the blocks with
+// their own weights and the shared-weight ones (fbnet_shared_weights.h):
+// a layer keeps its shape when Cin == Cout and stride 1; a ConvBlock then adds its input and a
+// skip is the identity.
+inline bool fbnet_keeps_shape(const FbnetLayerShape& s) { return s.cin == s.cout && s.stride == 1; }
+// The depthwise conv's padding: ceil((k - 1 + 1 - s) / 2).
+inline int fbnet_depthwise_padding(int kernel, int stride) { return (kernel - stride + 1) / 2; }
+
 // FBNet ConvBlock(k, e, g): 1x1 group conv Cin->Cin*e + BN + ReLU, channel shuffle when g > 1,
-// k x k depthwise conv (stride s, padding ceil((k - s) / 2)) + BN + ReLU, 1x1 group conv ->Cout
-// + BN; the input is added when Cin == Cout and s == 1.
+// k x k depthwise conv (stride s, fbnet_depthwise_padding) + BN + ReLU, 1x1 group conv ->Cout
+// + BN; the input is added when the layer keeps its shape.
 class FbnetConvBlockImpl : public torch::nn::Module {
  public:
   FbnetConvBlockImpl(const FbnetLayerShape& shape, const FbnetCandidate& candidate);

@@ -54,7 +54,7 @@ FbnetSharedConvBlockImpl::FbnetSharedConvBlockImpl(FbnetSuperkernel superkernel,
                                                    const FbnetCandidate& c)
     : superkernel_(std::move(superkernel)), candidate_(c) {
   const FbnetLayerShape& s = superkernel_->shape();
-  residual_ = s.cin == s.cout && s.stride == 1;
+  residual_ = fbnet_keeps_shape(s);
   const int mid = s.cin * c.expansion;
   expand_bn_ = register_module("expand_bn", torch::nn::BatchNorm2d(mid));
   depthwise_bn_ = register_module("depthwise_bn", torch::nn::BatchNorm2d(mid));
@@ -74,8 +74,7 @@ torch::Tensor FbnetSharedConvBlockImpl::forward(const torch::Tensor& x) {
   const auto project = block_diagonal_weights(superkernel_->project.slice(1, 0, mid), c.group);
   auto y = torch::relu(expand_bn_->forward(F::conv2d(x, expand, F::Conv2dFuncOptions().groups(c.group))));
   if (c.group > 1) y = channel_shuffle(y, c.group);
-  // HW-NAS-Bench's padding, as in FbnetConvBlock.
-  const int padding = (c.kernel - s.stride + 1) / 2;
+  const int padding = fbnet_depthwise_padding(c.kernel, s.stride);
   y = torch::relu(depthwise_bn_->forward(F::conv2d(
       y, depthwise, F::Conv2dFuncOptions().stride(s.stride).padding(padding).groups(mid))));
   y = project_bn_->forward(F::conv2d(y, project, F::Conv2dFuncOptions().groups(c.group)));

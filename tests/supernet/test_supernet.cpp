@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <functional>
 #include <set>
+#include <string>
 
 #include "costmodels/complexity.h"
 #include "supernet/fbnet_shared_weights.h"
@@ -14,6 +16,18 @@ int64_t count_parameters(const std::vector<torch::Tensor>& params) {
   int64_t n = 0;
   for (const auto& p : params) n += p.numel();
   return n;
+}
+
+// Fills every parameter and buffer of `child` by name from `source(name, is_buffer)`: the supernet
+// tensor (or slice) that computes it.
+void fill_child(Supernet& child, const std::function<torch::Tensor(const std::string&, bool)>& source) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : child->named_parameters()) {
+    const auto w = source(p.key(), false);
+    ASSERT_EQ(w.sizes(), p.value().sizes()) << p.key();
+    p.value().copy_(w);
+  }
+  for (auto& b : child->named_buffers()) b.value().copy_(source(b.key(), true));
 }
 
 // The child nets are the networks the cost tables and the FLOPs/params counters describe.
@@ -86,12 +100,13 @@ TEST(Supernet, SinglePathEqualsTheChildNetWithTheSameWeights) {
   Supernet super(o);
   o.fixed_arch = arch;
   Supernet child(o);
-  // Copy the chosen candidates' weights from the supernet into the child, by name.
-  torch::NoGradGuard no_grad;
+  // The chosen candidates' weights, from the supernet into the child.
   auto super_params = super->named_parameters();
   auto super_buffers = super->named_buffers();
-  for (auto& p : child->named_parameters()) p.value().copy_(super_params[p.key()]);
-  for (auto& b : child->named_buffers()) b.value().copy_(super_buffers[b.key()]);
+  fill_child(child, [&](const std::string& key, bool buffer) {
+    return buffer ? super_buffers[key] : super_params[key];
+  });
+  torch::NoGradGuard no_grad;
   super->eval();
   child->eval();
   super->select_single(arch.ops);
@@ -111,7 +126,6 @@ TEST(Supernet, SharedWeightsPathEqualsTheChildNetWithTheSlicedWeights) {
   Supernet super(o);
   o.fixed_arch = arch;
   Supernet child(o);
-  torch::NoGradGuard no_grad;
   auto super_params = super->named_parameters();
   auto super_buffers = super->named_buffers();
   // child "body.L.opK.expand.conv.weight" <- a slice of super "body.L.shared.expand";
@@ -124,34 +138,25 @@ TEST(Supernet, SharedWeightsPathEqualsTheChildNetWithTheSlicedWeights) {
     }
     return key;
   };
-  for (auto& p : child->named_parameters()) {
-    const std::string key = p.key();
-    const auto conv = key.find(".conv.weight");
-    const bool block_conv = key.rfind("body.", 0) == 0 && conv != std::string::npos &&
+  fill_child(child, [&](const std::string& key, bool buffer) -> torch::Tensor {
+    if (buffer) return super_buffers[super_name(key)];
+    const bool block_conv = key.rfind("body.", 0) == 0 && key.find(".conv.weight") != std::string::npos &&
                             key.find(".op8.") == std::string::npos;
-    if (!block_conv) {
-      p.value().copy_(super_params[super_name(key)]);
-      continue;
-    }
+    if (!block_conv) return super_params[super_name(key)];
     const int layer = std::stoi(key.substr(5));
-    const int op = arch.ops[layer];
-    const FbnetCandidate& c = kFbnetCandidates[op];
+    const FbnetCandidate& c = kFbnetCandidates[arch.ops[layer]];
     const std::string shared = "body." + std::to_string(layer) + ".shared.";
-    const int64_t mid = p.value().size(key.find(".project.") != std::string::npos ? 1 : 0) *
-                        (key.find(".project.") != std::string::npos ? c.group : 1);
-    torch::Tensor w;
+    const int64_t mid = c.expansion * fbnet_macro(o.fbnet_setting).layers[layer].cin;
     if (key.find(".expand.") != std::string::npos) {
-      w = block_diagonal_weights(super_params[shared + "expand"].slice(0, 0, mid), c.group);
-    } else if (key.find(".depthwise.") != std::string::npos) {
-      const int crop = (5 - c.kernel) / 2;
-      w = super_params[shared + "depthwise"].slice(0, 0, mid).slice(2, crop, crop + c.kernel).slice(3, crop, crop + c.kernel);
-    } else {
-      w = block_diagonal_weights(super_params[shared + "project"].slice(1, 0, mid), c.group);
+      return block_diagonal_weights(super_params[shared + "expand"].slice(0, 0, mid), c.group);
     }
-    ASSERT_EQ(w.sizes(), p.value().sizes()) << key;
-    p.value().copy_(w);
-  }
-  for (auto& b : child->named_buffers()) b.value().copy_(super_buffers[super_name(b.key())]);
+    if (key.find(".depthwise.") != std::string::npos) {
+      const int crop = (5 - c.kernel) / 2;
+      return super_params[shared + "depthwise"].slice(0, 0, mid).slice(2, crop, crop + c.kernel).slice(3, crop, crop + c.kernel);
+    }
+    return block_diagonal_weights(super_params[shared + "project"].slice(1, 0, mid), c.group);
+  });
+  torch::NoGradGuard no_grad;
   super->eval();
   child->eval();
   super->select_single(arch.ops);
