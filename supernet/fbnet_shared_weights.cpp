@@ -40,6 +40,13 @@ void FbnetSuperkernelImpl::pretty_print(std::ostream& stream) const {
          << expand.size(0) << ", kernel " << max_kernel_ << ")";
 }
 
+torch::Tensor shuffled_channel_order(int64_t channels, int groups) {
+  auto order = torch::empty({channels}, torch::kLong);
+  auto* o = order.data_ptr<int64_t>();
+  for (int64_t j = 0; j < channels; ++j) o[j] = (j % groups) * (channels / groups) + j / groups;
+  return order;
+}
+
 torch::Tensor block_diagonal_weights(const torch::Tensor& dense, int groups) {
   if (groups == 1) return dense;
   const int64_t out = dense.size(0) / groups, in = dense.size(1) / groups;
@@ -68,10 +75,16 @@ torch::Tensor FbnetSharedConvBlockImpl::forward(const torch::Tensor& x) {
   const int mid = s.cin * c.expansion;
   const int crop = (superkernel_->max_kernel() - c.kernel) / 2;
   const auto expand = block_diagonal_weights(superkernel_->expand.slice(0, 0, mid), c.group);
-  const auto depthwise = superkernel_->depthwise.slice(0, 0, mid)
-                             .slice(2, crop, crop + c.kernel)
-                             .slice(3, crop, crop + c.kernel);
-  const auto project = block_diagonal_weights(superkernel_->project.slice(1, 0, mid), c.group);
+  auto depthwise = superkernel_->depthwise.slice(0, 0, mid).slice(2, crop, crop + c.kernel).slice(3, crop, crop + c.kernel);
+  auto project = superkernel_->project.slice(1, 0, mid);
+  if (c.group > 1) {
+    // After the shuffle, position j holds expand channel order[j]: its depthwise filter and its
+    // project column follow it, so every mid channel computes what it does in the dense op.
+    const auto order = shuffled_channel_order(mid, c.group).to(depthwise.device());
+    depthwise = depthwise.index_select(0, order);
+    project = project.index_select(1, order);
+  }
+  project = block_diagonal_weights(project, c.group);
   auto y = torch::relu(expand_bn_->forward(F::conv2d(x, expand, F::Conv2dFuncOptions().groups(c.group))));
   if (c.group > 1) y = channel_shuffle(y, c.group);
   const int padding = fbnet_depthwise_padding(c.kernel, s.stride);

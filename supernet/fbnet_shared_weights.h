@@ -2,7 +2,9 @@
 // FBNet supernet layers whose conv candidates share one set of weights (supernet.weights: shared),
 // as in Single-Path NAS and Once-for-All: a k x k depthwise kernel is the centre of the layer's
 // largest, expansion e uses the first e * Cin channels of the largest expansion, and a g-group
-// 1x1 conv uses the block diagonal of the dense weights. Why: with a separate module per
+// 1x1 conv uses the block diagonal of the dense weights, with each mid channel's depthwise filter
+// and project column following it through the channel shuffle (so a grouped op is the dense op
+// with connections removed, every mid channel computing the same thing). Why: with a separate module per
 // candidate, a path sampled uniformly per step meets independently initialised successors whose
 // channels mean something else each time, and the supernet stays at chance. Sharing fixes that
 // only where candidates differ by kernel size; across expansions and groups a uniform path still
@@ -60,6 +62,9 @@ class FbnetSharedConvBlockImpl : public torch::nn::Module {
   torch::nn::BatchNorm2d project_bn_{nullptr};
 };
 TORCH_MODULE(FbnetSharedConvBlock);
+
+// channel_shuffle(x, g) puts channel order[j] of x at position j (order: [channels] int64).
+torch::Tensor shuffled_channel_order(int64_t channels, int groups);
 
 // The weights of a g-group 1x1 conv taken from dense [O, I, 1, 1] ones: output block j reads input
 // block j, so the result is [O, I / g, 1, 1] (g = 1: the tensor itself).

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "costmodels/complexity.h"
+#include "supernet/candidate_ops.h"
 #include "supernet/fbnet_shared_weights.h"
 #include "supernet/supernet.h"
 
@@ -28,6 +29,19 @@ void fill_child(Supernet& child, const std::function<torch::Tensor(const std::st
     p.value().copy_(w);
   }
   for (auto& b : child->named_buffers()) b.value().copy_(source(b.key(), true));
+}
+
+// `super` on its selected path and `child` give the same logits. Both run with batch statistics:
+// a fresh net in eval mode (running mean 0, variance 1) loses the input's signal over 22 layers
+// and returns the same logits for every image, which would make any two nets compare equal. The
+// rows must differ, or the comparison says nothing.
+void expect_same_function(Supernet& super, Supernet& child) {
+  super->train();
+  child->train();
+  const auto x = torch::randn({4, 3, 32, 32});
+  const auto a = super->forward(x), b = child->forward(x);
+  ASSERT_GT((a[0] - a[1]).abs().max().item<double>(), 1e-2) << "the logits do not depend on the input";
+  EXPECT_TRUE(torch::allclose(a, b, 1e-4, 1e-5)) << "max difference " << (a - b).abs().max().item<double>();
 }
 
 // The child nets are the networks the cost tables and the FLOPs/params counters describe.
@@ -107,11 +121,8 @@ TEST(Supernet, SinglePathEqualsTheChildNetWithTheSameWeights) {
     return buffer ? super_buffers[key] : super_params[key];
   });
   torch::NoGradGuard no_grad;
-  super->eval();
-  child->eval();
   super->select_single(arch.ops);
-  const auto x = torch::randn({3, 3, 32, 32});
-  EXPECT_TRUE(torch::allclose(super->forward(x), child->forward(x), 1e-5, 1e-6));
+  expect_same_function(super, child);
   EXPECT_EQ(child->argmax_arch(), arch);
 }
 
@@ -150,18 +161,25 @@ TEST(Supernet, SharedWeightsPathEqualsTheChildNetWithTheSlicedWeights) {
     if (key.find(".expand.") != std::string::npos) {
       return block_diagonal_weights(super_params[shared + "expand"].slice(0, 0, mid), c.group);
     }
+    // A grouped op's depthwise filters and project columns follow its channel shuffle.
+    const auto order = c.group > 1 ? shuffled_channel_order(mid, c.group) : torch::arange(mid);
     if (key.find(".depthwise.") != std::string::npos) {
       const int crop = (5 - c.kernel) / 2;
-      return super_params[shared + "depthwise"].slice(0, 0, mid).slice(2, crop, crop + c.kernel).slice(3, crop, crop + c.kernel);
+      return super_params[shared + "depthwise"].index_select(0, order).slice(2, crop, crop + c.kernel).slice(3, crop, crop + c.kernel);
     }
-    return block_diagonal_weights(super_params[shared + "project"].slice(1, 0, mid), c.group);
+    return block_diagonal_weights(super_params[shared + "project"].index_select(1, order), c.group);
   });
   torch::NoGradGuard no_grad;
-  super->eval();
-  child->eval();
   super->select_single(arch.ops);
-  const auto x = torch::randn({2, 3, 32, 32});
-  EXPECT_TRUE(torch::allclose(super->forward(x), child->forward(x), 1e-4, 1e-5));
+  expect_same_function(super, child);
+}
+
+// channel_shuffle(x, g) == x.index_select(1, shuffled_channel_order(C, g)).
+TEST(Supernet, ShuffledChannelOrderIsTheShufflesPermutation) {
+  const auto x = torch::randn({2, 12, 3, 3});
+  for (int groups : {2, 3}) {
+    EXPECT_TRUE(torch::equal(channel_shuffle(x, groups), x.index_select(1, shuffled_channel_order(12, groups))));
+  }
 }
 
 // The superkernel is listed once (one SGD update per step) and two different ops reach it.
