@@ -33,7 +33,7 @@ row random --net random
 row shared-k3e6-k5e6 --net random --ops 3,7 --shared
 row shared-k3e1-k3e1g2 --net random --ops 0,1 --shared
 row shared --net random --shared
-row shared-largest-first --net random --shared --largest-first "$steps" --steps $((2 * steps))
+row shared-largest-first --net random --shared --stage "$steps:7" --steps $((2 * steps))
 {
   echo "| row | command flags | train top-1 by 50 steps (%) | last loss |"
   echo "|---|---|---|---|"
@@ -41,7 +41,7 @@ row shared-largest-first --net random --shared --largest-first "$steps" --steps 
     name=$(basename "$f" .txt)
     tops=$(awk '{for (i = 1; i <= NF; ++i) if ($i == "train_top1") printf "%s%s", sep, $(i + 1); sep=" / "}' "$f")
     loss=$(awk '{for (i = 1; i <= NF; ++i) if ($i == "loss") l = $(i + 1)} END {print l}' "$f")
-    flags=$(head -1 "$f" | awk '{print "net " $2 ", ops " $4 ", shared " $6 ", largest_first " $8}')
+    flags=$(head -1 "$f" | awk '{print "net " $2 ", ops " $4 ", shared " $6 ", stages " $8 ", sandwich " $10 ", distill " $12}')
     echo "| $name | $flags | $tops | $loss |"
   done
 } > "$out/results.md"
