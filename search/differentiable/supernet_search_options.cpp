@@ -121,19 +121,22 @@ SupernetSearchOptions SupernetSearchOptions::read(const Config& config) {
   const std::string type = strategy.get_choice("type", o.strategy.type, registry.names(), "registered");
   const SupernetStrategyDefaults defaults = registry.info(type);
   o.strategy = SupernetStrategyOptions::read(strategy, defaults.options);
-  o.algorithm = registry.create(type, strategy);
+  std::shared_ptr<SupernetStrategy> algorithm = registry.create(type, strategy);
+  int trains = 0;
   root.child("train").validate([&] {
     const int w = o.train.warmup_epochs, e = o.train.epochs;
-    const int trains = o.algorithm->epochs_to_train(e, w);
+    trains = algorithm->epochs_to_train(e, w);
     if (trains < 1 || trains > e) {
       throw InvalidOption("warmup_epochs", "must be in 1..epochs (" + std::to_string(e) + ") for a " +
                                                type + " run: the epochs it trains");
     }
-    if (o.algorithm->searches_architecture() && w >= e) {
+    if (algorithm->searches_architecture() && w >= e) {
       throw InvalidOption("warmup_epochs", "must be in 0..epochs-1 (" + std::to_string(e - 1) +
                                                "), so that some epochs search the architecture");
     }
   });
+  strategy.validate([&] { algorithm->bind_to_run(o.space, trains); });
+  o.algorithm = std::move(algorithm);
   const ConfigSection init = root.child("init");
   o.init.from = init.get_string("from", o.init.from);
   o.init.alphas = init.get_choice("alphas", o.init.alphas, {"reset", "keep"});

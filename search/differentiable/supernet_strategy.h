@@ -91,6 +91,9 @@ class SupernetStrategy {
   virtual bool searches_architecture() const { return true; }
   // How many epochs the run trains, of a train: section with `epochs` and `warmup_epochs`.
   virtual int epochs_to_train(int epochs, int warmup_epochs) const { return epochs; }
+  // Called once the run's space and the epochs it trains are known, before any step: resolves the
+  // strategy's keys that depend on them (op names), throwing InvalidOption for one that does not fit.
+  virtual void bind_to_run(Space space, int epochs_trained) {}
 };
 
 class SupernetStrategyRegistry : public NamedRegistry<SupernetStrategy, SupernetStrategyDefaults> {
