@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/config.h"
 
@@ -49,6 +50,8 @@ void PathStages::bind(Space space, int epochs) {
 }
 
 const std::vector<int>* PathStages::ops_at(int epoch) const {
+  // Unbound stages would silently train every op: a run must come through bind().
+  if (!names_.empty() && ops_.empty()) throw std::logic_error("PathStages::ops_at() before bind()");
   const size_t stage = static_cast<size_t>(epoch / stage_epochs_);
   return stage < ops_.size() ? &ops_[stage] : nullptr;
 }
