@@ -73,7 +73,9 @@ TEST(DeriveArch, MostProbableFeasibleIsExactOnNb201) {
       if (cost.cost(a) <= limit) best = std::max(best, log_probability(probs, a));
     }
     EXPECT_DOUBLE_EQ(log_probability(probs, found), best);
-    if (without_none) EXPECT_EQ(std::count(found.ops.begin(), found.ops.end(), 0), 0);
+    if (without_none) {
+      EXPECT_EQ(std::count(found.ops.begin(), found.ops.end(), 0), 0);
+    }
   }
   // A limit above the argmax arch's cost keeps the argmax.
   EXPECT_EQ(derive_arch(Space::NB201, probs, {"most_probable_feasible", false}, &cost, 100.0), argmax);
@@ -95,7 +97,9 @@ TEST(DeriveArch, MostProbableFeasibleOnFbnetMeetsTheLimitAndBeatsRandomFeasibleA
   for (int trial = 0; trial < 2000; ++trial) {
     Arch a{Space::FBNet, std::vector<int>(22)};
     for (int& op : a.ops) op = std::uniform_int_distribution<int>(0, 8)(rng);
-    if (cost.cost(a) <= limit) EXPECT_LE(log_probability(probs, a), log_probability(probs, found));
+    if (cost.cost(a) <= limit) {
+      EXPECT_LE(log_probability(probs, a), log_probability(probs, found));
+    }
   }
   EXPECT_EQ(derive_arch(Space::FBNet, probs, {"most_probable_feasible", false}, &cost, 1e6), argmax);
 }
