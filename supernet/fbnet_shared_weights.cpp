@@ -66,6 +66,7 @@ FbnetSharedConvBlockImpl::FbnetSharedConvBlockImpl(FbnetSuperkernel superkernel,
   expand_bn_ = register_module("expand_bn", torch::nn::BatchNorm2d(mid));
   depthwise_bn_ = register_module("depthwise_bn", torch::nn::BatchNorm2d(mid));
   project_bn_ = register_module("project_bn", torch::nn::BatchNorm2d(s.cout));
+  if (c.group > 1) shuffle_order_ = shuffled_channel_order(mid, c.group);
 }
 
 torch::Tensor FbnetSharedConvBlockImpl::forward(const torch::Tensor& x) {
@@ -80,9 +81,9 @@ torch::Tensor FbnetSharedConvBlockImpl::forward(const torch::Tensor& x) {
   if (c.group > 1) {
     // After the shuffle, position j holds expand channel order[j]: its depthwise filter and its
     // project column follow it, so every mid channel computes what it does in the dense op.
-    const auto order = shuffled_channel_order(mid, c.group).to(depthwise.device());
-    depthwise = depthwise.index_select(0, order);
-    project = project.index_select(1, order);
+    if (shuffle_order_.device() != depthwise.device()) shuffle_order_ = shuffle_order_.to(depthwise.device());
+    depthwise = depthwise.index_select(0, shuffle_order_);
+    project = project.index_select(1, shuffle_order_);
   }
   project = block_diagonal_weights(project, c.group);
   auto y = torch::relu(expand_bn_->forward(F::conv2d(x, expand, F::Conv2dFuncOptions().groups(c.group))));

@@ -60,6 +60,9 @@ class FbnetSharedConvBlockImpl : public torch::nn::Module {
   torch::nn::BatchNorm2d expand_bn_{nullptr};
   torch::nn::BatchNorm2d depthwise_bn_{nullptr};
   torch::nn::BatchNorm2d project_bn_{nullptr};
+  // Grouped ops: shuffled_channel_order of the mid channels, built once (not a buffer: it is
+  // derived from the shape, so checkpoints need not carry it).
+  torch::Tensor shuffle_order_;
 };
 TORCH_MODULE(FbnetSharedConvBlock);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Path switching in the FBNet supernet: one row per network/sampling (measured/*.txt, then
-# results.md). Each row trains from scratch; about 2 h on 2 cores in all (the 600-step rows ~30 min
-# each). pre-fix-*.txt: rows measured before grouped ops' shared slices followed the channel shuffle.
+# results.md). Each row trains from scratch; the 600-step rows took about 50 minutes each on one
+# thread beside other jobs, the 150-step ones 5-10. pre-fix-*.txt: rows measured before grouped ops' shared slices followed the channel shuffle.
 #   experiments/supernet_learning/run.sh [--bin build/tests/supernet_path_switching]
 #     [--data ../shared/data/cifar10] [--steps 100] [--out experiments/supernet_learning/measured]
 set -euo pipefail

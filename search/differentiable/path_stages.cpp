@@ -1,10 +1,10 @@
 #include "search/differentiable/path_stages.h"
 
 #include <algorithm>
-#include <sstream>
 #include <stdexcept>
 
 #include "core/config.h"
+#include "core/strings.h"
 
 namespace hwnas {
 
@@ -23,17 +23,13 @@ void PathStages::bind(Space space, int epochs) {
   ops_.clear();
   for (const auto& stage : names_) {
     std::vector<int> ops;
-    std::stringstream list(stage);
-    for (std::string name; std::getline(list, name, ',');) {
-      name.erase(0, name.find_first_not_of(' '));
-      name.erase(name.find_last_not_of(' ') + 1);
+    for (const auto piece : split(stage, ',')) {
+      const std::string name(trim(piece));
       if (name.empty()) continue;
       const auto at = std::find(names.begin(), names.end(), name);
       if (at == names.end()) {
-        std::string known;
-        for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
         throw InvalidOption("stages", "'" + name + "' in \"" + stage + "\" is not an op of space " +
-                                          to_string(space) + " (" + known + ")");
+                                          to_string(space) + " (" + join(names, ", ") + ")");
       }
       ops.push_back(static_cast<int>(at - names.begin()));
     }

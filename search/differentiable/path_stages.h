@@ -27,7 +27,6 @@ class PathStages {
   // run trains; an InvalidOption names the key otherwise.
   void bind(Space space, int epochs);
 
-  bool empty() const { return names_.empty(); }
   // The op indices the weight steps of `epoch` draw from; nullptr after the last stage.
   const std::vector<int>* ops_at(int epoch) const;
   // One uniformly drawn op of `ops` per slot.
