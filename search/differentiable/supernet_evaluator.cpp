@@ -182,35 +182,29 @@ double SupernetEvaluator::score(const Arch& arch) const {
   return seen ? 100.0 * static_cast<double>(correct) / static_cast<double>(seen) : 0.0;
 }
 
-Evaluation SupernetEvaluator::evaluate(const Arch& arch) const {
+std::optional<Evaluation> SupernetEvaluator::evaluate_costs(const Arch& arch) const {
   if (arch.space != context_.space) {
     throw InputError("the supernet evaluator (" + to_string(context_.space) + ") got an " +
                      to_string(arch.space) + " arch");
   }
   validate(arch);
-  Evaluation e;
-  {
-    Net& n = *net_;
-    std::lock_guard<std::mutex> lock(n.mutex);
-    ++n.queries;
-    const auto cached = n.cache.find(arch.ops);
-    if (cached != n.cache.end()) {
-      ++n.hits;
-      e.accuracy = cached->second;
-    } else {
-      const auto start = std::chrono::steady_clock::now();
-      e.accuracy = score(arch);
-      n.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      n.cache.emplace(arch.ops, e.accuracy);
-    }
-  }
-  for (size_t m = 0; m < metrics_.size(); ++m) {
-    try {
-      e.costs[m] = context_.library->model(context_.space, context_.setting, metrics_[m])->cost(arch);
-    } catch (const MissingValueError&) {
-      e.costs[m] = std::nan("");
-      e.known = false;
-    }
+  return table_costs(*context_.library, context_.space, context_.setting, metrics_, arch);
+}
+
+Evaluation SupernetEvaluator::evaluate(const Arch& arch) const {
+  Evaluation e = *evaluate_costs(arch);
+  Net& n = *net_;
+  std::lock_guard<std::mutex> lock(n.mutex);
+  ++n.queries;
+  const auto cached = n.cache.find(arch.ops);
+  if (cached != n.cache.end()) {
+    ++n.hits;
+    e.accuracy = cached->second;
+  } else {
+    const auto start = std::chrono::steady_clock::now();
+    e.accuracy = score(arch);
+    n.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    n.cache.emplace(arch.ops, e.accuracy);
   }
   return e;
 }
@@ -222,7 +216,8 @@ int SupernetEvaluator::arch_index(const Arch& arch) const {
 std::string SupernetEvaluator::usage_report() const {
   std::lock_guard<std::mutex> lock(net_->mutex);
   const int64_t evaluated = net_->queries - net_->hits;
-  return "supernet evaluator: " + std::to_string(net_->queries) + " queries, " +
+  return "supernet evaluator: " + std::to_string(net_->queries) + " scored queries (a hard limit's "
+         "infeasible archs are not scored), " +
          std::to_string(net_->hits) + " from the cache, " + std::to_string(evaluated) +
          " archs evaluated in " + format_fixed(net_->seconds, 1) + " s (" +
          format_fixed(evaluated > 0 ? evaluated / net_->seconds : 0.0, 2) + " archs/s)";

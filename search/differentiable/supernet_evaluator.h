@@ -53,6 +53,8 @@ class SupernetEvaluator : public Evaluator {
   const std::vector<CostKey>& metrics() const override { return metrics_; }
   std::string describe() const override;
   Evaluation evaluate(const Arch& arch) const override;
+  // The table's costs without scoring the arch on the supernet.
+  std::optional<Evaluation> evaluate_costs(const Arch& arch) const override;
   int arch_index(const Arch& arch) const override;
   std::string usage_report() const override;
 

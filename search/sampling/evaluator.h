@@ -1,12 +1,15 @@
 #pragma once
 // What a search strategy learns about an architecture when it "trains" one. Strategies see only
 // this interface, and evaluators come from a registry keyed by the YAML `evaluator.type`: the
-// NAS-Bench-201 tables ("table", built in) or a trained supernet ("supernet",
-// search/differentiable/supernet_evaluator.h, registered by hwnas_search).
+// NAS-Bench-201 tables ("table", built in), a trained supernet ("supernet",
+// search/differentiable/supernet_evaluator.h) or training-free proxies ("zero_cost",
+// search/zero_cost/zero_cost_evaluator.h), the last two registered by hwnas_search.
 #include <array>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/registry.h"
@@ -38,6 +41,10 @@ class Evaluator {
   virtual std::string describe() const = 0;
   // Must be thread-safe: many seeds evaluate at once.
   virtual Evaluation evaluate(const Arch& arch) const = 0;
+  // The costs alone (accuracy NaN, train_seconds 0) from an evaluator whose accuracy is expensive
+  // (a supernet); nullopt (the default) where evaluate() is as cheap. A constrained search asks
+  // for these first and never scores an arch its limit rejects.
+  virtual std::optional<Evaluation> evaluate_costs(const Arch& arch) const { return std::nullopt; }
   // The same for an NB201 dense code (nb201_code); the tabular hot path.
   virtual Evaluation evaluate_code(int code) const { return evaluate(nb201_from_code(code)); }
   // True when evaluating every arch of the space is cheap (the tables): runs then compute the
@@ -50,7 +57,15 @@ class Evaluator {
   // What the evaluations cost (queries, cache hits, queries/s), for the end of a run's log; "" =
   // nothing worth saying (the tables).
   virtual std::string usage_report() const { return ""; }
+  // Files the evaluator adds to a finished run's folder (name, content), e.g. the scores it
+  // computed; written after the run's own outputs.
+  virtual std::vector<std::pair<std::string, std::string>> run_files() const { return {}; }
 };
+
+// The table costs of `arch` for `metrics` (NaN, known false, where a table lacks the value) with
+// accuracy NaN: the costs of every evaluator whose accuracy is not the tables'.
+Evaluation table_costs(const CostLibrary& library, Space space, const std::string& setting,
+                       const std::vector<CostKey>& metrics, const Arch& arch);
 
 // Simulated training time of one query, a documented proxy (NB201 training times are not in the
 // project's tables): epochs x ceil(train_images / batch) x backward_factor x the forward latency

@@ -45,7 +45,8 @@ std::string metrics_csv(const SearchRun& run, const SearchResult& result) {
       {"query", [](const R& r) { return std::to_string(r.i + 1); }},
       {"index", [&evaluator](const R& r) { return std::to_string(evaluator.arch_index(r.query->arch)); }},
       {"arch", [](const R& r) { return csv_arch(r.query->arch); }},
-      {"accuracy", [](const R& r) { return format_double(r.query->eval.accuracy); }},
+      // Empty for an arch over a hard limit that was not scored (SearchContext::query).
+      {"accuracy", [](const R& r) { return finite_or_empty(r.query->eval.accuracy); }},
   };
   const auto& metrics = run.objective().metrics();
   for (size_t m = 0; m < metrics.size(); ++m) {
@@ -112,6 +113,15 @@ void plot_fronts(const std::string& dir, const SearchRun& run, const std::vector
   written.push_back("pareto.png");
 }
 
+// What the evaluator adds to the run folder (its own scores, say).
+void write_evaluator_files(const std::string& dir, const SearchRun& run,
+                           std::vector<std::string>& written) {
+  for (const auto& [name, content] : run.evaluator().run_files()) {
+    write_text_file(dir + "/" + name, content);
+    written.push_back(name);
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> write_run_outputs(const std::string& dir, const SearchRun& run,
@@ -154,6 +164,7 @@ std::vector<std::string> write_run_outputs(const std::string& dir, const SearchR
       }
     }
   }
+  write_evaluator_files(dir, run, written);
   return written;
 }
 
@@ -266,6 +277,7 @@ std::vector<std::string> write_seeds_outputs(const std::string& dir, const Searc
     run_gnuplot(dir + "/regret_curve.gp");
     written.push_back("regret_curve.png");
   }
+  write_evaluator_files(dir, run, written);
   return written;
 }
 

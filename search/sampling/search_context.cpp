@@ -55,7 +55,11 @@ const QueryRecord& SearchContext::query(const Arch& arch) {
   }
   QueryRecord record;
   record.arch = arch;
-  record.eval = evaluator_.evaluate(arch);
+  // An arch over a hard limit is infeasible whatever its accuracy: where the accuracy is expensive
+  // (a supernet), it is not scored (accuracy NaN; its fitness depends on the cost alone).
+  std::optional<Evaluation> costs;
+  if (objective_.kind() == Objective::Kind::Constrained) costs = evaluator_.evaluate_costs(arch);
+  record.eval = costs && !objective_.feasible(*costs) ? *costs : evaluator_.evaluate(arch);
   record.fitness = objective_.fitness(record.eval);
   record.feasible = objective_.feasible(record.eval);
   elapsed_seconds_ += record.eval.train_seconds;

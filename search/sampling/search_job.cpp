@@ -26,11 +26,12 @@ SamplingJob run_sampling_job(const SearchRun& search, const Config& config, cons
   spdlog::info("{}", search.evaluator().describe());
   spdlog::info("objective: {}; strategy: {}", search.objective().describe(), search.strategy().name());
   SamplingJob job;
-  const std::string usage = search.evaluator().usage_report();
+  // The evaluator's usage is read after the searches (before them it has answered nothing).
   if (!seeds) {
     job.results.push_back(search.run_seed(static_cast<uint64_t>(search.options().run.seed), dir));
     const SearchResult& result = job.results.front();
     spdlog::info("{}", result.brief_report(search.evaluator(), search.objective()));
+    const std::string usage = search.evaluator().usage_report();
     if (!usage.empty()) spdlog::info("{}", usage);
     job.files = write_run_outputs(dir, search, result);
     spdlog::info("wrote {}/: config.resolved.yaml, log.txt, {}", dir, join(job.files, ", "));
@@ -42,6 +43,7 @@ SamplingJob run_sampling_job(const SearchRun& search, const Config& config, cons
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("{} seeds in {:.3f} s wall", seeds->size(), wall);
+  const std::string usage = search.evaluator().usage_report();
   if (!usage.empty()) spdlog::info("{}", usage);
   for (const auto& r : job.results) spdlog::debug("{}", r.brief_report(search.evaluator(), search.objective()));
   const auto summary = summarise_seeds(job.results, search.budget().queries);

@@ -9,6 +9,25 @@
 
 namespace hwnas {
 
+Evaluation table_costs(const CostLibrary& library, Space space, const std::string& setting,
+                       const std::vector<CostKey>& metrics, const Arch& arch) {
+  if (metrics.size() > static_cast<size_t>(kMaxCostMetrics)) {
+    throw InputError("an evaluator takes at most " + std::to_string(kMaxCostMetrics) +
+                     " cost metrics, got " + std::to_string(metrics.size()));
+  }
+  Evaluation e;
+  e.accuracy = std::nan("");
+  for (size_t m = 0; m < metrics.size(); ++m) {
+    try {
+      e.costs[m] = library.model(space, setting, metrics[m])->cost(arch);
+    } catch (const MissingValueError&) {
+      e.costs[m] = std::nan("");
+      e.known = false;
+    }
+  }
+  return e;
+}
+
 TabularNb201Evaluator::TabularNb201Evaluator(std::shared_ptr<const CostLibrary> library,
                                              Nb201Dataset dataset, std::vector<CostKey> metrics,
                                              TrainTimeModel time_model)

@@ -3,6 +3,7 @@
 // supernet serves as the accuracy evaluator of a sampling search.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -15,6 +16,7 @@
 #include "search/sampling/search_run.h"
 #include "search/sampling/strategy.h"
 #include "support/error_of.h"
+#include "support/mirrored_tables.h"
 
 namespace hwnas {
 namespace {
@@ -22,6 +24,7 @@ namespace {
 using testing::error_of;
 using testing::options_from;
 using testing::shared_library;
+using testing::tables_with_mirrored_accuracy;
 using testing::TempDir;
 using testing::tiny;
 
@@ -134,13 +137,25 @@ TEST(SupernetEvaluator, AnSposSupernetScoresArchsForASamplingSearch) {
   ASSERT_EQ(result.history.size(), 20u);
   const auto raspi = shared_library()->model(Space::NB201, "cifar10", parse_cost_key("raspi4_latency"));
   std::set<double> accuracies;
+  int infeasible = 0;
   for (const auto& q : result.history) {
     EXPECT_EQ(q.eval.costs[0], raspi->cost(q.arch));
+    EXPECT_EQ(q.feasible, q.eval.costs[0] <= 20);
+    if (!q.feasible) {  // over the limit: not scored on the supernet
+      EXPECT_TRUE(std::isnan(q.eval.accuracy));
+      ++infeasible;
+      continue;
+    }
     EXPECT_GE(q.eval.accuracy, 0.0);
     EXPECT_LE(q.eval.accuracy, 100.0);
     accuracies.insert(q.eval.accuracy);
   }
+  EXPECT_GT(infeasible, 0) << "the limit should reject some of 20 archs";
   EXPECT_GT(accuracies.size(), 1u) << "every arch scored alike: the path selection has no effect";
+  const auto& scored = dynamic_cast<const SupernetEvaluator&>(run.evaluator());
+  EXPECT_NE(scored.usage_report().find("supernet evaluator: " + std::to_string(20 - infeasible) + " scored"),
+            std::string::npos)
+      << scored.usage_report();
   ASSERT_GE(result.best, 0);
 
   // An arch's score does not depend on what was evaluated before it (fixed BN batches), and the
@@ -234,31 +249,6 @@ TEST(SupernetEvaluator, EveryShippedOneShotConfigBuilds) {
   EXPECT_EQ(built, 13);  // 5 + oneshot_quality's 4 supernet and 4 tabular evolutions
 }
 
-// A copy of the tables whose CIFAR-10 accuracy column is mirrored (a -> 100 - a), so that an arch
-// ranked high by the real table ranks low by this one.
-std::string tables_with_mirrored_accuracy(const TempDir& dir) {
-  const std::string copy = dir / "tables";
-  std::filesystem::copy(data_dir(), copy, std::filesystem::copy_options::recursive);
-  const std::string path = copy + "/nas-bench-201/nb201_accuracy.csv";
-  const std::string text = read_text_file(path);
-  std::string out;
-  size_t start = 0;
-  for (int line = 0; start < text.size(); ++line) {
-    const size_t end = std::min(text.find('\n', start), text.size());
-    const std::string row = text.substr(start, end - start);
-    std::vector<std::string> fields;
-    for (auto field : split(row, ',')) fields.emplace_back(field);
-    if (line > 0 && fields.size() > 2) {
-      fields[2] = format_double(100.0 - std::stod(fields[2]));  // cifar10_test
-    }
-    for (size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + fields[i];
-    out += "\n";
-    start = end + 1;
-  }
-  write_text_file(path, out);
-  return copy;
-}
-
 // experiments/oneshot_quality grades the one-shot searches with the accuracy table afterwards, so
 // none of them may read it: with the CIFAR-10 column mirrored, ProxylessNAS, FBNet-DNAS (GDAS) and
 // evolution over a supernet evaluator find the same archs; only the reported accuracy moves.
@@ -289,7 +279,13 @@ TEST(OneShotSearches, TheFoundArchDoesNotDependOnTheAccuracyTable) {
   ASSERT_EQ(blind.history.size(), real.history.size());
   for (size_t q = 0; q < real.history.size(); ++q) {
     EXPECT_EQ(arch_to_string(blind.history[q].arch), arch_to_string(real.history[q].arch)) << q;
-    EXPECT_EQ(blind.history[q].eval.accuracy, real.history[q].eval.accuracy) << q;
+    // An arch over the limit is not scored (NaN) in either run.
+    const double real_accuracy = real.history[q].eval.accuracy;
+    if (std::isnan(real_accuracy)) {
+      EXPECT_TRUE(std::isnan(blind.history[q].eval.accuracy)) << q;
+    } else {
+      EXPECT_EQ(blind.history[q].eval.accuracy, real_accuracy) << q;
+    }
   }
 }
 
