@@ -2,6 +2,8 @@
 
 #include <torch/nn/functional/activation.h>
 
+#include "supernet/relu_probe.h"
+
 namespace hwnas {
 
 namespace {
@@ -39,9 +41,14 @@ ConvBnImpl::ConvBnImpl(const ConvBnOptions& o) : options_(o) {
 
 torch::Tensor ConvBnImpl::forward(const torch::Tensor& x) {
   using Relu = ConvBnOptions::Relu;
-  if (options_.relu() == Relu::Before) return bn_->forward(conv_->forward(torch::relu(x)));
+  if (options_.relu() == Relu::Before) {
+    report_relu_input(x);
+    return bn_->forward(conv_->forward(torch::relu(x)));
+  }
   auto y = bn_->forward(conv_->forward(x));
-  return options_.relu() == Relu::After ? torch::relu(y) : y;
+  if (options_.relu() == Relu::None) return y;
+  report_relu_input(y);
+  return torch::relu(y);
 }
 
 void ConvBnImpl::pretty_print(std::ostream& stream) const {
@@ -121,7 +128,11 @@ BnReluImpl::BnReluImpl(int channels) {
   bn_ = register_module("bn", torch::nn::BatchNorm2d(channels));
 }
 
-torch::Tensor BnReluImpl::forward(const torch::Tensor& x) { return torch::relu(bn_->forward(x)); }
+torch::Tensor BnReluImpl::forward(const torch::Tensor& x) {
+  auto y = bn_->forward(x);
+  report_relu_input(y);
+  return torch::relu(y);
+}
 
 Nb201ReductionImpl::Nb201ReductionImpl(int cin, int cout) : cin_(cin), cout_(cout) {
   conv_a_ = register_module("conv_a", ConvBn(ConvBnOptions(cin, cout, 3).stride(2).padding(1).relu(ConvBnOptions::Relu::Before)));

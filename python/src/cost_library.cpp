@@ -322,6 +322,7 @@ NaN where known is False. The loop runs in C++ with the GIL released.)doc");
       py::arg("space"), py::arg("arch"),
       "The HW-NAS-Bench forms of an arch: fbnet {op_idx_list, arch_str}, nb201 {index, ops, arch_str}.");
   bind_expected_cost(cls);
+  bind_zero_cost(cls);
 }
 
 }  // namespace hwnas::python

@@ -31,5 +31,7 @@ using CostLibraryClass = pybind11::class_<PyCostLibrary, std::shared_ptr<PyCostL
 void bind_cost_library(pybind11::module_& m);
 // CostLibrary.expected_cost, in its own translation unit: the only part that needs ATen.
 void bind_expected_cost(CostLibraryClass& cls);
+// CostLibrary.zero_cost_scores (python/src/zero_cost.cpp): training-free proxies of archs.
+void bind_zero_cost(CostLibraryClass& cls);
 
 }  // namespace hwnas::python

@@ -21,6 +21,7 @@
 #include "search/sampling/run_outputs.h"
 #include "search/sampling/search_job.h"
 #include "search/sampling/seen_archs.h"
+#include "search/zero_cost/zero_cost_evaluator.h"
 
 namespace py = pybind11;
 
@@ -55,6 +56,7 @@ std::shared_ptr<const SearchRun> build_sampling_run(const LoadedConfig& loaded,
                                                     const std::shared_ptr<PyCostLibrary>& library) {
   py::gil_scoped_release release;
   register_supernet_evaluator();
+  register_zero_cost_evaluator();
   return std::make_shared<const SearchRun>(
       SearchRun::from_config(loaded.config, library ? library->shared() : nullptr));
 }

@@ -15,6 +15,7 @@
 #include "costmodels/cost_library.h"
 #include "search/sampling/search_job.h"
 #include "search/differentiable/supernet_evaluator.h"
+#include "search/zero_cost/zero_cost_evaluator.h"
 #include "search/differentiable/supernet_job.h"
 #include "search/differentiable/supernet_search.h"
 #include "search/differentiable/supernet_strategy.h"
@@ -149,6 +150,7 @@ int run(int argc, const char* const* argv) {
                             hwnas::join(hwnas::SupernetStrategyRegistry::global().names(), ", ") + ")");
   }
   hwnas::register_supernet_evaluator();
+  hwnas::register_zero_cost_evaluator();
   const hwnas::SearchRun search = hwnas::SearchRun::from_config(config);
   if (args.has("check")) return report_checked(config, [] {});  // from_config loaded the tables
 

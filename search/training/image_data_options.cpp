@@ -4,8 +4,10 @@
 
 namespace hwnas {
 
-ImageDataOptions ImageDataOptions::read(const ConfigSection& s) {
-  ImageDataOptions o;
+ImageDataOptions ImageDataOptions::read(const ConfigSection& s) { return read(s, ImageDataOptions()); }
+
+ImageDataOptions ImageDataOptions::read(const ConfigSection& s, const ImageDataOptions& defaults) {
+  ImageDataOptions o = defaults;
   o.dataset = s.get_choice("dataset", o.dataset, {"cifar10", "cifar100", "synthetic"});
   o.path = s.get_string("path", o.path);
   o.train_limit = s.get_int("train_limit", static_cast<int>(o.train_limit));

@@ -18,6 +18,8 @@ struct ImageDataOptions {
   int synthetic_classes = 10;  // synthetic: 10 or 100
 
   static ImageDataOptions read(const ConfigSection& section);
+  // The keys `section` gives, the others at `defaults`.
+  static ImageDataOptions read(const ConfigSection& section, const ImageDataOptions& defaults);
   void validate() const;
 };
 
