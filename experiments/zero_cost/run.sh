@@ -101,6 +101,11 @@ if wants time; then
   } > "$out/timing.md" 2> "$out/timing.err" || fail "timing failed; its log: $out/timing.err"
   echo "time: $out/timing.md"
 fi
+if wants score-all || wants grade; then
+  # params and flops need no network: the whole space in seconds (the largest-parameter baseline).
+  "$bin/hwnas_score" --space nb201 --archs 0 --proxies params,flops --out "$out/nb201-params" \
+    > "$out/nb201-params.out" 2>&1 || fail "scoring failed; its log: $out/nb201-params.out"
+fi
 if wants score-all; then
   echo "score-all: $whole_space over $( ((all)) && echo "$all" || echo "all 15,625") archs -> $out/nb201-all"
   # Channels-last: naswot 1.5x faster; the table is scored on one thread count, so its scores are
@@ -147,7 +152,7 @@ if wants search; then
 fi
 if wants grade; then
   "$python" experiments/oneshot_quality/grade.py --runs "$out/searches" --data data \
-    --params "$out/nb201-all/scores.csv" --out "$out/graded" > "$out/grade.out" 2>&1 ||
+    --params "$out/nb201-params/scores.csv" --out "$out/graded" > "$out/grade.out" 2>&1 ||
     fail "grading failed; its log: $out/grade.out"
   echo "grade: $out/graded/results.md"
 fi
