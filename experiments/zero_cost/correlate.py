@@ -9,12 +9,19 @@ device's feasible set (the NB201 25th-percentile latency limits of experiments/o
 and, overall, among the true top 50 of the scored archs. Every pair and triple of proxies is also
 scored as a rank combination (the mean of the members' average ranks).
 
+With --unscored-lowest, an empty or nan cell (the proxy could not score that arch: in NB201 the
+degenerate archs whose output node only receives `none`) is not left out but ranks below every
+arch the proxy scored, those cells tied among themselves, as hwnas's zero_cost evaluator does in
+a search; in a combination, such a cell ranks lowest for that member. An arch that a score file
+has no row for at all is still unknown for that file's columns.
+
 Writes OUT/correlations.csv (members,subset,n,kendall,spearman,kendall_top50) and
 OUT/correlations.md (the overall table with the published values, a table per device), and
 prints the overall table.
 
   python3 experiments/zero_cost/correlate.py --scores runs/zero_cost/scores.csv --data data --out runs/zero_cost
   python3 experiments/zero_cost/correlate.py --scores a.csv --scores b.csv --data data --out DIR
+  python3 experiments/zero_cost/correlate.py --unscored-lowest --scores runs/zero_cost/scores.csv --data data --out DIR
   python3 experiments/zero_cost/correlate.py --self-test
 """
 import argparse
@@ -173,8 +180,12 @@ def parse_score(text, where):
 
 
 def load_scores(paths, arch):
-    """Merges the score CSVs by index: (proxy columns, {index: {column: score}})."""
-    columns, scores = [], {}
+    """Merges the score CSVs by index: (proxy columns, {index: {column: score}}, unscored).
+
+    unscored: the (index, column) cells that a file has a row for but left empty or nan, and
+    that no other file scored.
+    """
+    columns, scores, unscored = [], {}, set()
     for path in paths:
         try:
             with open(path, newline="") as f:
@@ -213,6 +224,7 @@ def load_scores(paths, arch):
                     for name, cell in zip(names, row[2:]):
                         value = parse_score(cell, "%s, column %s" % (where, name))
                         if value is None:
+                            unscored.add((index, name))
                             continue
                         if name in merged and merged[name] != value:
                             fail("%s: index %d's %s is %r here but %r in an earlier file" % (
@@ -228,7 +240,8 @@ def load_scores(paths, arch):
             ", ".join(unknown), ", ".join(PROXIES)), file=sys.stderr)
     # The known proxies in their usual order, then any others as first seen.
     columns = [p for p in PROXIES if p in columns] + unknown
-    return columns, scores
+    unscored = {(i, c) for i, c in unscored if c not in scores[i]}
+    return columns, scores, unscored
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,6 +264,21 @@ def correlate_column(score, accuracy, index, feasible):
     return results
 
 
+def unscored_lowest(score, unscored):
+    """The score column with its unscored cells below every scored one, tied among themselves.
+
+    Dense order codes: 1 for the lowest score (-inf included), 0 for every unscored cell, nan
+    where still unknown. The rank statistics depend on the order only, so the scored cells keep
+    their ranks among themselves.
+    """
+    score, unscored = np.asarray(score, dtype=float), np.asarray(unscored, dtype=bool)
+    scored = ~np.isnan(score) & ~unscored
+    coded = np.full(len(score), math.nan)
+    coded[scored] = np.unique(score[scored], return_inverse=True)[1] + 1
+    coded[unscored] = 0
+    return coded
+
+
 def combined_score(members, matrix):
     """The mean of the members' average ranks over the rows where all of them are known."""
     known = ~np.isnan(matrix[:, members]).any(axis=1)
@@ -260,9 +288,16 @@ def combined_score(members, matrix):
     return combined
 
 
-def correlate_all(columns, scores, accuracy_by_index, feasible_by_index):
+def correlate_all(columns, scores, accuracy_by_index, feasible_by_index, unscored=None):
+    """unscored: the (index, column) cells to rank lowest (--unscored-lowest); None leaves every
+    unknown cell out."""
     index = np.array(sorted(scores), dtype=np.int64)
     matrix = np.array([[scores[i].get(c, math.nan) for c in columns] for i in index], dtype=float)
+    if unscored:
+        for k, c in enumerate(columns):
+            mask = np.array([(int(i), c) in unscored for i in index], dtype=bool)
+            if mask.any():
+                matrix[:, k] = unscored_lowest(matrix[:, k], mask)
     accuracy = accuracy_by_index[index]
     feasible = {s: m[index] for s, m in feasible_by_index.items()}
     singles = [(c, correlate_column(matrix[:, k], accuracy, index, feasible))
@@ -317,13 +352,18 @@ def overall_table(singles, combos):
     return lines
 
 
-def write_markdown(paths, scored, singles, combos, path):
+def write_markdown(paths, scored, singles, combos, path, unscored_lowest=False):
+    lowest = (" With `--unscored-lowest`: an arch a proxy could not score (an empty or nan cell) "
+              "ranks below every arch it scored, tied with the other unscored ones, instead of "
+              "being left out; in a combination it ranks lowest for that member."
+              if unscored_lowest else "")
     lines = ["# Zero-cost proxies vs NAS-Bench-201's CIFAR-10 test accuracy (200 epochs)", "",
-             "%d scored archs from %s. The published Spearman values are NAS-Bench-Suite-Zero's "
+             "%d scored archs from %s.%s The published Spearman values are NAS-Bench-Suite-Zero's "
              "(1,000 random archs; ZiCo's from its paper). Combinations: the mean of the members' "
              "average ranks over the archs where all of them are known; the %d best by overall "
              "Spearman of %d (`correlations.csv` has all)." % (
-                 scored, ", ".join("`%s`" % p for p in paths), min(COMBOS_SHOWN, len(combos)),
+                 scored, ", ".join("`%s`" % p for p in paths), lowest,
+                 min(COMBOS_SHOWN, len(combos)),
                  len(combos)), "",
              "## All scored archs", ""]
     lines += overall_table(singles, combos) + [""]
@@ -377,6 +417,32 @@ def self_test():
     check("combined ranks", float(np.nansum(np.abs(combined[:3] - [2, 1.5, 2.5]))), 0.0)
     check("combined ranks, unknown row", float(combined[3]), math.nan)
 
+    # --unscored-lowest: rows 1 and 4 unscored rank below row 3's -inf, tied: codes
+    # [3, 0, 2, 1, 0], average ranks [5, 1.5, 4, 3, 1.5]; accuracy ranks [5, 1, 4, 3, 2]. Centred
+    # products 9.5, squares 9.5 and 10; tau-b: 9 concordant, 0 discordant, 1 tie in x.
+    coded = unscored_lowest([3.0, math.nan, 1.0, -math.inf, math.nan],
+                            [False, True, False, False, True])
+    check("unscored lowest, codes", float(np.abs(coded - [3, 0, 2, 1, 0]).max()), 0.0)
+    toy_accuracy = np.zeros(SPACE_SIZE)
+    toy_accuracy[:5] = [5, 1, 3, 2, 1.5]
+    toy_feasible = {s: np.ones(SPACE_SIZE, dtype=bool) for s in SUBSETS}
+    toy_scores = {0: {"a": 3.0, "b": 1.0}, 1: {"b": 2.0}, 2: {"a": 1.0, "b": 3.0},
+                  3: {"a": -math.inf, "b": 4.0}, 4: {"b": 5.0}}
+    for flag in (False, True):
+        _, singles, combos = correlate_all(["a", "b"], toy_scores, toy_accuracy, toy_feasible,
+                                           {(1, "a"), (4, "a")} if flag else None)
+        a, combo = singles[0][1]["all"], combos[0][1]["all"]
+        what = "unscored %s" % ("lowest" if flag else "left out")
+        check(what + ", n", float(a["n"]), 5.0 if flag else 3.0)
+        check(what + ", kendall", a["kendall"], 9 / math.sqrt(90) if flag else 1.0)
+        check(what + ", spearman", a["spearman"], 9.5 / math.sqrt(95) if flag else 1.0)
+        check(what + ", combination n", float(combo["n"]), 5.0 if flag else 3.0)
+    # The combination with the flag: a's ranks [5, 1.5, 4, 3, 1.5] and b's [1, 2, 3, 4, 5] average
+    # to [3, 1.75, 3.5, 3.5, 3.25], a row unscored by a still ranked by b.
+    check("unscored lowest, combined ranks", float(np.abs(
+        combined_score([0, 1], np.array([coded, [1, 2, 3, 4, 5]]).T)
+        - [3, 1.75, 3.5, 3.5, 3.25]).max()), 0.0)
+
     # The definition: sum over pairs of sign(dx) sign(dy), divided as above.
     rng = np.random.default_rng(0)
     worst = 0.0
@@ -408,6 +474,9 @@ def main():
     p.add_argument("--out", help="where correlations.csv and correlations.md go")
     p.add_argument("--self-test", action="store_true",
                    help="check the rank statistics on worked examples and exit 0 or 1")
+    p.add_argument("--unscored-lowest", action="store_true",
+                   help="rank an empty or nan cell (the proxy could not score the arch) below "
+                        "every scored arch, ties among themselves, instead of leaving it out")
     a = p.parse_args()
     if a.self_test:
         sys.exit(self_test())
@@ -416,11 +485,13 @@ def main():
     if not a.out:
         fail("--out DIR is required")
     arch, accuracy, feasible = load_truth(a.data)
-    columns, scores = load_scores(a.scores, arch)
-    scored, singles, combos = correlate_all(columns, scores, accuracy, feasible)
+    columns, scores, unscored = load_scores(a.scores, arch)
+    scored, singles, combos = correlate_all(columns, scores, accuracy, feasible,
+                                            unscored if a.unscored_lowest else None)
     os.makedirs(a.out, exist_ok=True)
     write_csv(singles, combos, os.path.join(a.out, "correlations.csv"))
-    write_markdown(a.scores, scored, singles, combos, os.path.join(a.out, "correlations.md"))
+    write_markdown(a.scores, scored, singles, combos, os.path.join(a.out, "correlations.md"),
+                   a.unscored_lowest)
     print("\n".join(overall_table(singles, combos)))
     print("%d archs, %d proxy columns, %d combinations -> %s/correlations.csv, correlations.md" % (
         scored, len(columns), len(combos), a.out))
