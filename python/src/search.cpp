@@ -5,11 +5,14 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
+#include <limits>
 #include <optional>
 
 #include "core/config.h"
 #include "core/error.h"
 #include "core/logging.h"
+#include "core/strings.h"
 #include "costmodels/arch_report.h"
 #include "python/src/arch_arguments.h"
 #include "python/src/cost_library.h"
@@ -27,6 +30,22 @@ namespace py = pybind11;
 
 namespace hwnas::python {
 namespace {
+
+// An arch handed to SeenArchs, checked as the cost library checks every arch (space.h's
+// validate): SeenArchs indexes its tables by the choices, so an out-of-range one must not reach it.
+Arch checked_seen_arch(const SeenArchs& seen, const std::vector<int>& ops, const std::string& method) {
+  Arch arch{seen.space(), ops};
+  try {
+    validate(arch);
+  } catch (const InputError& e) {
+    throw InputError("SeenArchs." + method + ": " + e.what());
+  }
+  return arch;
+}
+
+std::string space_size_text(const SearchSpace& space) {
+  return std::to_string(space.num_choices) + "^" + std::to_string(space.num_decisions);
+}
 
 // A config read, its strategy type settled over both registries (as hwnas_search does).
 struct LoadedConfig {
@@ -323,19 +342,32 @@ built-in strategy reproduces its queries exactly.)doc")
   py::class_<SeenArchs>(m, "SeenArchs", R"doc(
 The archs a search has queried with their fitness, and those not queried yet (the memo of the
 built-in evolution and local search over NB201), with the same uniform draw among the unseen.)doc")
-      .def(py::init([](const std::string& space) { return SeenArchs(search_space(parse_space(space))); }),
+      .def(py::init([](const std::string& name) {
+             const SearchSpace& space = search_space(parse_space(name));
+             if (!SeenArchs::enumerable(space)) {
+               throw InputError("SeenArchs: space " + space.name + " has " + space_size_text(space) +
+                                " archs, too many to enumerate (SeenArchs takes nb201)");
+             }
+             return SeenArchs(space);
+           }),
            py::arg("space"))
       .def_static("enumerable", [](const std::string& space) {
         return SeenArchs::enumerable(search_space(parse_space(space)));
       })
       .def("find", [](const SeenArchs& s, const std::vector<int>& ops) -> py::object {
-        const double* f = s.find(Arch{Space::NB201, ops});
+        const double* f = s.find(checked_seen_arch(s, ops, "find"));
         if (!f) return py::none();
         return py::float_(*f);
-      })
+      }, py::arg("arch"))
       .def("insert", [](SeenArchs& s, const std::vector<int>& ops, double fitness) {
-        s.insert(Arch{Space::NB201, ops}, fitness);
-      })
+        const Arch arch = checked_seen_arch(s, ops, "insert");
+        // -inf is the engine's fitness of an arch whose cost is unknown (kUnknownFitness).
+        if (std::isnan(fitness) || fitness == std::numeric_limits<double>::infinity()) {
+          throw InputError("SeenArchs.insert: fitness is " + format_double(fitness) +
+                           ", expected a finite number (or -inf: an unknown cost)");
+        }
+        s.insert(arch, fitness);
+      }, py::arg("arch"), py::arg("fitness"))
       .def_property_readonly("complete", &SeenArchs::complete)
       .def("__len__", &SeenArchs::size)
       .def_property_readonly("num_archs", &SeenArchs::num_archs)

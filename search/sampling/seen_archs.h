@@ -30,6 +30,7 @@ class SeenArchs {
   }
   int64_t num_archs() const { return static_cast<int64_t>(fitness_.size()); }
   bool complete() const { return unseen_.empty(); }
+  Space space() const { return space_; }
   // A uniform draw among the archs not queried yet; requires !complete().
   Arch random_unseen(std::mt19937_64& rng) const;
 

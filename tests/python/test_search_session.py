@@ -155,3 +155,23 @@ def test_a_session_over_a_trained_supernet(tmp_path, lib):
     for arch, cost in zip(python.history["archs"].tolist(), python.history["costs"][:, 0]):
         assert cost == lib.cost("nb201", "cifar10", arch, "raspi4_latency")
     assert np.isnan(python.regret)  # a supernet's optimum is not enumerated
+
+
+def test_seen_archs_checks_archs_and_fitness_as_the_cost_library_does():
+    """SeenArchs indexes its tables by the choices: an out-of-range arch once crashed the process
+    (segfault, double free) and a short one was accepted; each is now an hwnas.InputError."""
+    seen = hwnas.SeenArchs("nb201")
+    for bad in ([9] * 6, [4, 4, 4, 4, 4, 5], [0] * 5, [0] * 7, [-1] * 6):
+        with pytest.raises(hwnas.InputError, match="SeenArchs.insert: nb201 architecture"):
+            seen.insert(bad, 1.0)
+        with pytest.raises(hwnas.InputError, match="SeenArchs.find: nb201 architecture"):
+            seen.find(bad)
+    for fitness in (float("nan"), float("inf")):
+        with pytest.raises(hwnas.InputError, match="expected a finite number"):
+            seen.insert([1] * 6, fitness)
+    assert len(seen) == 0
+    seen.insert([1] * 6, 2.0)
+    seen.insert([3] * 6, float("-inf"))  # the engine's fitness of an unknown cost
+    assert seen.find([1] * 6) == 2.0 and seen.find([2] * 6) is None and len(seen) == 2
+    with pytest.raises(hwnas.InputError, match="too many to enumerate"):
+        hwnas.SeenArchs("fbnet")
