@@ -1,5 +1,6 @@
 """hwnas.search() and hwnas.SearchSession: the sampling searches of hwnas_search, in process."""
 import json
+import numbers
 import os
 
 from hwnas import _hwnas
@@ -16,14 +17,29 @@ class SearchResults(list):
         self.run_dir = run_dir
 
 
+def _seed(value, argument):
+    """A seed as the engine takes it: a non-negative whole number. 1.5, True or "3" are refused
+    rather than silently turned into another seed."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError("%s: expected a whole number >= 0, got %r" % (argument, value))
+    if value < 0:
+        raise ValueError("%s: expected a whole number >= 0, got %d" % (argument, value))
+    return int(value)
+
+
 def _seed_list(seeds):
     if seeds is None:
         return None
     if isinstance(seeds, str):
         return _hwnas._parse_seeds(seeds)
-    if isinstance(seeds, int):
-        return [seeds]
-    return [int(s) for s in seeds]
+    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
+        return [_seed(seeds, "seeds")]
+    try:
+        items = list(seeds)
+    except TypeError:
+        raise TypeError("seeds: expected None, \"0-99\", a whole number or a list of them, got %r"
+                        % (seeds,)) from None
+    return [_seed(s, "seeds") for s in items]
 
 
 def seeds_table(results, budget_queries):
@@ -85,7 +101,7 @@ class SearchSession:
         text, is_text, source = config_source(config)
         overrides = list(overrides) + [f"strategy={{type: external, name: {json.dumps(name)}}}"]
         if seed is not None:  # as a key, so that config.resolved.yaml names the seed used
-            overrides.append(f"seed={int(seed)}")
+            overrides.append(f"seed={_seed(seed, 'seed')}")
         folder = "" if out is False else (None if out is None else os.fspath(out))
         self._session = _hwnas._Session(text, is_text, source, overrides, folder, library)
         self.random = self._session.random()

@@ -75,7 +75,15 @@ Arch to_arch(const CostLibrary& library, Space space, py::handle value) {
     // A list of FBNet names (get_net_config's arch_str) takes the command line's parser.
     if (n > 0 && py::isinstance<py::str>(items[0])) {
       std::string text;
-      for (size_t i = 0; i < n; ++i) text += (i ? "," : "") + py::str(items[i]).cast<std::string>();
+      for (size_t i = 0; i < n; ++i) {
+        const std::string name = py::str(items[i]).cast<std::string>();
+        // Each entry is one op: joined with commas, "k3_e6,k3_e6" would count as two layers.
+        if (name.find_first_of(", \t\n-") != std::string::npos) {
+          throw InputError("fbnet architecture: entry " + std::to_string(i) + " '" + name +
+                           "' is not one op name (a list holds one name per layer)");
+        }
+        text += (i ? "," : "") + name;
+      }
       if (space == Space::FBNet) return parse_fbnet_arch(text);
       throw InputError("nb201 architecture: a list of names is not a form of it; give the index, "
                        "the |op~0|+...| string or " + std::to_string(s.num_decisions) + " op indices");

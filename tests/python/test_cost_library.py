@@ -301,3 +301,12 @@ def test_a_prepared_query_equals_query_and_forms_the_product(lib):
     with pytest.raises(hwnas.InputError) as raised:
         lib.query_function("fbnet", "ImageNet", ["fpga_latency"], product=("p", ["fpga_energy"]))
     assert str(raised.value) == "query_function: product metric 'fpga_energy' is not one of the query's metrics"
+
+
+def test_a_list_entry_holding_several_names_is_refused(lib):
+    """['k3_e6,k3_e6'] * 11 was joined into 22 layers and costed."""
+    with pytest.raises(hwnas.InputError, match="entry 0 'k3_e6,k3_e6' is not one op name"):
+        lib.cost("fbnet", "cifar100", ["k3_e6,k3_e6"] * 11, "edgegpu_latency")
+    with pytest.raises(hwnas.InputError, match="is not one op name"):
+        lib.cost("fbnet", "cifar100", ["k3_e6"] * 21 + ["k3_e6 skip"], "edgegpu_latency")
+    assert lib.cost("fbnet", "cifar100", ["k3_e6"] * 22, "edgegpu_latency") > 0

@@ -142,3 +142,14 @@ def test_a_supernet_strategy_writes_hwnas_searchs_run_folder(tmp_path, lib):
     with pytest.raises(hwnas.InputError) as raised:
         hwnas.search(smoke, overrides=overrides, out=tmp_path / "py", library=lib)
     assert "already holds a run" in str(raised.value)
+
+
+def test_seeds_that_are_not_whole_numbers_are_refused(tmp_path, lib):
+    """seeds=[1.5], seeds=True and seed=1.7 once ran seed 1 silently."""
+    for bad in ([1.5], True, 2.5, [True], -1, [0, -3]):
+        with pytest.raises((TypeError, ValueError), match="seeds"):
+            hwnas.search(QUICKSTART, seeds=bad, out=tmp_path / "bad", library=lib)
+    with pytest.raises(TypeError, match="seed: expected a whole number"):
+        hwnas.SearchSession(QUICKSTART, seed=1.7, out=False, library=lib)
+    results = hwnas.search(QUICKSTART, seeds=[np.int64(2)], out=tmp_path / "np", library=lib)
+    assert [r.seed for r in results] == [2]
