@@ -3,11 +3,46 @@
 #include <ATen/ATen.h>
 #include <pybind11/numpy.h>
 
+#include <cmath>
+
+#include "core/error.h"
+#include "core/strings.h"
 #include "python/src/cost_library.h"
 
 namespace py = pybind11;
 
 namespace hwnas::python {
+
+namespace {
+
+// Each row (the last axis: one slot's choices) a probability distribution: finite, >= 0, summing
+// to 1 within 1e-6 (a float32 softmax is well within it). NaN, negative or unnormalised rows once
+// gave a number that is no expected cost.
+void check_probabilities(const py::array_t<double, py::array::c_style | py::array::forcecast>& probs) {
+  if (probs.ndim() < 1 || probs.shape(probs.ndim() - 1) == 0) {
+    throw InputError("expected_cost: probs must have a last axis of choices");
+  }
+  const auto choices = static_cast<size_t>(probs.shape(probs.ndim() - 1));
+  const double* p = probs.data();
+  const size_t rows = static_cast<size_t>(probs.size()) / choices;
+  for (size_t r = 0; r < rows; ++r) {
+    double sum = 0;
+    for (size_t c = 0; c < choices; ++c) {
+      const double v = p[r * choices + c];
+      if (!std::isfinite(v) || v < 0) {
+        throw InputError("expected_cost: probs row " + std::to_string(r) + " holds " +
+                         format_double(v) + ", expected probabilities in [0, 1]");
+      }
+      sum += v;
+    }
+    if (std::abs(sum - 1.0) > 1e-6) {
+      throw InputError("expected_cost: probs row " + std::to_string(r) + " sums to " +
+                       format_double(sum) + ", expected 1");
+    }
+  }
+}
+
+}  // namespace
 
 void bind_expected_cost(CostLibraryClass& cls) {
   cls.def(
@@ -17,6 +52,12 @@ void bind_expected_cost(CostLibraryClass& cls) {
          const py::array_t<double, py::array::c_style | py::array::forcecast>& probs,
          bool gradient) -> py::object {
         const CostModel& model = self.model(parse_space(space), setting, metric);
+        // A matrix of the space's shape is checked row by row here; any other shape gets the
+        // cost model's own message.
+        const SearchSpace& s = search_space(parse_space(space));
+        if (probs.ndim() == 2 && probs.shape(0) == s.num_decisions && probs.shape(1) == s.num_choices) {
+          check_probabilities(probs);
+        }
         std::vector<int64_t> shape(probs.shape(), probs.shape() + probs.ndim());
         // A copy: autograd may keep the tensor beyond this call, numpy's memory may not last.
         at::Tensor p = at::from_blob(const_cast<double*>(probs.data()), shape, at::kDouble).clone();

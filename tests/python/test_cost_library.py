@@ -310,3 +310,18 @@ def test_a_list_entry_holding_several_names_is_refused(lib):
     with pytest.raises(hwnas.InputError, match="is not one op name"):
         lib.cost("fbnet", "cifar100", ["k3_e6"] * 21 + ["k3_e6 skip"], "edgegpu_latency")
     assert lib.cost("fbnet", "cifar100", ["k3_e6"] * 22, "edgegpu_latency") > 0
+
+
+def test_expected_cost_takes_only_probability_rows(lib):
+    """NaN, inf, negative entries and rows that do not sum to 1 once gave a number."""
+    uniform = np.full((6, 5), 0.2)
+    assert lib.expected_cost("nb201", "cifar10", "fpga_latency", uniform) > 0
+    for value, message in ((np.nan, "holds nan"), (np.inf, "holds inf"), (-0.1, "holds -0.1")):
+        bad = uniform.copy()
+        bad[2, 1] = value
+        with pytest.raises(hwnas.InputError, match="probs row 2 " + message):
+            lib.expected_cost("nb201", "cifar10", "fpga_latency", bad)
+    with pytest.raises(hwnas.InputError, match="probs row 0 sums to 2, expected 1"):
+        lib.expected_cost("nb201", "cifar10", "fpga_latency", uniform * 2)
+    float32_softmax = np.full((6, 5), np.float32(0.2)).astype(np.float64)
+    assert lib.expected_cost("nb201", "cifar10", "fpga_latency", float32_softmax) > 0
