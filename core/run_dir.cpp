@@ -39,6 +39,7 @@ struct Lock {
 
 // Creates `dir` and takes DIR/.lock.
 Lock take_lock(const std::string& dir) {
+  if (dir.empty()) throw InputError("the run folder is an empty path (--out '' or output.dir: '')");
   std::error_code error;
   if (fs::exists(dir, error) && !fs::is_directory(dir, error)) {
     throw InputError(dir + " is a file, expected a run folder");

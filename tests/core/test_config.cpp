@@ -233,6 +233,11 @@ TEST(RunHeader, NamesSeedsAndThreadsAreCheckedByTheOneReader) {
             "bad value threads = 1000000 (q.yaml:1:10): must be in 0.." + std::to_string(max_threads()) +
                 " (0 = every core; at most 4x this machine's cores)");
   EXPECT_EQ(read("name: ok\nthreads: 2\n"), "(no error)");
+  // Invalid UTF-8 once passed and killed a supernet run at its first checkpoint (JSON).
+  for (const std::string bad : {"\"\xff\xfe\"", "\"a\xc3\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\""}) {
+    EXPECT_NE(read("name: " + bad + "\n").find("must be valid UTF-8"), std::string::npos) << bad;
+  }
+  EXPECT_EQ(read("name: caf\xc3\xa9-\xe5\x90\x8d\xf0\x9f\x99\x82\n"), "(no error)");
 }
 
 TEST(RunMain, PrintsOneBoundedLine) {

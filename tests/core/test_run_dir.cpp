@@ -35,6 +35,19 @@ TEST(RunDir, ASecondWriterIsRefusedWithTheHoldersPid) {
   EXPECT_EQ(read_text_file(dir + "/config.resolved.yaml"), "seed: 1\n");  // untouched
 }
 
+// `--out ''` was an IoError (exit 1) from the file system; it is a bad input (exit 2).
+TEST(RunDir, AnEmptyPathIsABadInput) {
+  EXPECT_EQ(error_of([] { (void)open_run_dir("", "seed: 1\n", kSupernet); }),
+            "the run folder is an empty path (--out '' or output.dir: '')");
+  try {
+    (void)lock_output_dir("", "evaluation");
+    FAIL() << "an empty path was accepted";
+  } catch (const IoError&) {
+    FAIL() << "an empty path is not an I/O failure";
+  } catch (const InputError&) {
+  }
+}
+
 TEST(RunDir, TheLockEndsWithTheRun) {
   const TempDir temp("run_dir");
   const std::string dir = temp / "run";
