@@ -75,7 +75,13 @@ ZeroCostEvaluator::ZeroCostEvaluator(ZeroCostEvaluatorOptions options,
   }
   State& s = *state_;
   if (!options_.table.empty()) {
-    s.table = ScoreTable::load(options_.table, context_.space);
+    try {
+      s.table = ScoreTable::load(options_.table, context_.space);
+    } catch (const DataError& e) {
+      throw DataError("evaluator.table: " + std::string(e.what()));
+    } catch (const InputError& e) {
+      throw InputError("evaluator.table: " + std::string(e.what()));
+    }
     // The archs the table lacks are computed with this evaluator's inputs: they must be the
     // table's, or its scores and the computed ones would not be comparable.
     const std::string mine =

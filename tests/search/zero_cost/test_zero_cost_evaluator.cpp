@@ -190,7 +190,9 @@ TEST(ZeroCostEvaluator, ReadsAScoreTableThatHwnasScoreWrote) {
   EXPECT_NE(error_of([&] {
               run_of(search_config("fbnet", "proxy: naswot, table: " + (dir / "t/scores.csv"), 8,
                                    inputs));
-            }).find("holds an nb201 arch; this search is over fbnet"),
+            })
+                .find("evaluator.table: " + (dir / "t/scores.csv") +
+                      ": line 2 holds an nb201 arch; this search is over fbnet"),
             std::string::npos);
   EXPECT_NE(
       error_of([&] {
@@ -235,9 +237,9 @@ TEST(ZeroCostEvaluator, RefusesBadKeysWithOneLineNamingTheKey) {
   EXPECT_NE(zero_batch.find("must be in 1..4096"), std::string::npos) << zero_batch;
   EXPECT_EQ(zero_batch.find('\n'), std::string::npos) << zero_batch;
   EXPECT_NE(message("proxy: naswot, init: xavier").find("evaluator.init"), std::string::npos);
-  EXPECT_NE(
-      message("proxy: naswot, table: /nonexistent/scores.csv").find("/nonexistent/scores.csv"),
-      std::string::npos);
+  EXPECT_NE(message("proxy: naswot, table: /nonexistent/scores.csv")
+                .find("evaluator.table: /nonexistent/scores.csv"),
+            std::string::npos);
 }
 
 }  // namespace
