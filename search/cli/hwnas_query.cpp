@@ -110,7 +110,17 @@ class Batch {
       emit(columns_->header());
     }
     std::string line;
-    for (long number = 1; read_line(*in, line, number); ++number) answer(line, number);
+    bool too_long = false;
+    for (long number = 1; read_line(*in, line, too_long, number); ++number) {
+      // A UTF-8 byte-order mark (a file saved by some Windows editors), as the table readers drop it.
+      if (number == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+      if (too_long) {
+        bad_line(number, "a line longer than " + std::to_string(kMaxLineBytes) +
+                             " bytes; expected one architecture a line (is this a file of archs?)");
+      } else {
+        answer(line, number);
+      }
+    }
     if (bad_lines_ > 0) {
       throw hwnas::InputError(name_ + ": " + std::to_string(bad_lines_) + " bad line" +
                               (bad_lines_ == 1 ? "" : "s") + " (the first: line " +
@@ -123,20 +133,50 @@ class Batch {
   // Longer than any arch in any form: /dev/zero or a binary file, not a list of archs, and
   // std::getline would hold the whole of it in memory.
   static constexpr size_t kMaxLineBytes = 64 * 1024;
+  static constexpr size_t kMaxSkipBytes = size_t{16} << 20;
 
-  bool read_line(std::istream& in, std::string& line, long number) const {
+  // The next line into `line`; false at the end. A line over kMaxLineBytes is skipped to its end
+  // (never held whole) and flagged by `too_long`, so that --keep-going can report it and go on.
+  // Without a line end in kMaxSkipBytes (/dev/zero) the input is no list of archs at all: the
+  // batch ends there, --keep-going or not.
+  bool read_line(std::istream& in, std::string& line, bool& too_long, long number) const {
     line.clear();
+    too_long = false;
+    size_t skipped = 0;
     std::streambuf& buffer = *in.rdbuf();
     for (int c = buffer.sbumpc(); c != '\n'; c = buffer.sbumpc()) {
-      if (c == std::char_traits<char>::eof()) return !line.empty();
+      if (c == std::char_traits<char>::eof()) return !line.empty() || too_long;
+      if (too_long) {
+        if (++skipped == kMaxSkipBytes) {
+          throw hwnas::DataError(name_ + ":" + std::to_string(number) + ": no line end in " +
+                                 std::to_string(kMaxSkipBytes >> 20) +
+                                 " MiB; expected one architecture a line (is this a file of archs?)");
+        }
+        continue;
+      }
       if (line.size() == kMaxLineBytes) {
-        throw hwnas::DataError(name_ + ":" + std::to_string(number) + ": a line longer than " +
-                               std::to_string(kMaxLineBytes) +
-                               " bytes; expected one architecture a line (is this a file of archs?)");
+        too_long = true;
+        line.clear();
+        continue;
       }
       line.push_back(static_cast<char>(c));
     }
     return true;
+  }
+
+  // One bad line: the end of the batch, or with --keep-going a line on stderr (and a JSON record).
+  void bad_line(long number, const std::string& what) {
+    const std::string where = name_ + ":" + std::to_string(number);
+    if (!keep_going_) throw hwnas::InputError(where + ": " + what);
+    // The exit-status contract's form, one line per bad line; the run goes on.
+    std::cerr << hwnas::one_line_message("hwnas_query: " + where + ": " + what) << std::endl;
+    if (bad_lines_++ == 0) first_bad_ = number;
+    if (query_.format == Format::Json) {
+      const nlohmann::ordered_json record{{"line", number}, {"error", hwnas::one_line_message(what)}};
+      // A binary line's bytes are no UTF-8: replaced, not an exception that ends the batch.
+      emit(record.dump(/*indent=*/-1, ' ', /*ensure_ascii=*/false,
+                       nlohmann::ordered_json::error_handler_t::replace));
+    }
   }
 
   void answer(std::string line, long number) {
@@ -147,18 +187,7 @@ class Batch {
     try {
       arch = hwnas::parse_arch_argument(library_, query_.space, std::string(text));
     } catch (const hwnas::InputError& e) {
-      const std::string where = name_ + ":" + std::to_string(number);
-      if (!keep_going_) throw hwnas::InputError(where + ": " + e.what());
-      // The exit-status contract's form, one line per bad line; the run goes on.
-      std::cerr << hwnas::one_line_message("hwnas_query: " + where + ": " + e.what()) << std::endl;
-      if (bad_lines_++ == 0) first_bad_ = number;
-      if (query_.format == Format::Json) {
-        const nlohmann::ordered_json record{{"line", number},
-                                            {"error", hwnas::one_line_message(e.what())}};
-        // A binary line's bytes are no UTF-8: replaced, not an exception that ends the batch.
-        emit(record.dump(/*indent=*/-1, ' ', /*ensure_ascii=*/false,
-                         nlohmann::ordered_json::error_handler_t::replace));
-      }
+      bad_line(number, e.what());
       return;
     }
     const auto report = hwnas::make_arch_report(library_, arch, query_.setting, query_.keys);

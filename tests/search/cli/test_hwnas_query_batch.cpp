@@ -2,6 +2,7 @@
 // and the start-up that reads only the tables a query needs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -287,6 +288,20 @@ TEST(HwnasQueryBatch, AnFbnetQueryReadsNoNb201Table) {
     EXPECT_EQ(r.err, "hwnas_query: " + copy + "/hw-nas-bench/nb201_cifar10.csv: no such file (set "
                      "HWNAS_DATA_DIR to the folder holding the hwnas tables)\n") << nb201_args;
   }
+}
+
+// A line over 64 KiB is one bad line under --keep-going (the lines after it are answered), and a
+// UTF-8 byte-order mark before the first line is dropped, as the table readers drop it.
+TEST(HwnasQueryBatch, KeepGoingPassesALongLineAndABomIsDropped) {
+  const testing::TempDir temp("batch_long");
+  const std::string file = temp / "archs.txt";
+  write_text_file(file, "\xEF\xBB\xBF" "12\n" + std::string(70000, '1') + "\n13\n");
+  const auto out = run_split(kQuery + " --space nb201 --keep-going --format csv --batch " + file, temp);
+  EXPECT_EQ(out.status, 2) << out.err;
+  EXPECT_NE(out.err.find(file + ":2: a line longer than 65536 bytes"), std::string::npos) << out.err;
+  EXPECT_NE(out.err.find("1 bad line (the first: line 2)"), std::string::npos) << out.err;
+  EXPECT_EQ(std::count(out.out.begin(), out.out.end(), '\n'), 3) << "header + lines 1 and 3\n"
+                                                                 << out.out;
 }
 
 }  // namespace
