@@ -42,14 +42,6 @@ void bind_zero_cost(CostLibraryClass& cls) {
         } catch (const InvalidOption& e) {
           throw InputError("zero_cost_scores: " + std::string(e.what()));
         }
-        if (init != "default" && init != "kaiming_normal") {
-          throw InputError("zero_cost_scores: init '" + init +
-                           "': expected default or kaiming_normal");
-        }
-        if (dataset != "cifar10" && dataset != "cifar100" && dataset != "synthetic") {
-          throw InputError("zero_cost_scores: dataset '" + dataset +
-                           "': expected cifar10, cifar100 or synthetic");
-        }
         // A numpy batch in the cost queries' forms, or a sequence of archs in any single form.
         std::vector<Arch> list;
         if (py::isinstance<py::array>(archs)) {

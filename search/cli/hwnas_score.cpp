@@ -41,24 +41,14 @@ std::vector<hwnas::Proxy> parse_proxies(const std::string& text) {
   return proxies;
 }
 
-// NB201: `count` distinct archs of a seeded shuffle (0 = all, in index order); FBNet: `count`
-// uniform random archs.
-std::vector<hwnas::Arch> sample_archs(const hwnas::CostLibrary& library, hwnas::Space space,
-                                      int count, uint64_t seed) {
-  std::vector<hwnas::Arch> archs;
-  if (space == hwnas::Space::FBNet)
-    return hwnas::random_fbnet_archs(static_cast<size_t>(count), seed);
+// The archs to score: NB201 --archs 0 = the whole space in index order, else sample_archs.
+std::vector<hwnas::Arch> archs_to_score(const hwnas::CostLibrary& library, hwnas::Space space,
+                                        int count, uint64_t seed) {
+  if (space != hwnas::Space::NB201 || count > 0) return hwnas::sample_archs(space, count, seed);
   std::vector<hwnas::Arch> all;
-  for (int code = 0; code < hwnas::kNb201Archs; ++code) all.push_back(hwnas::nb201_from_code(code));
-  if (count == 0) {
-    std::sort(all.begin(), all.end(), [&library](const hwnas::Arch& a, const hwnas::Arch& b) {
-      return library.nb201().index_of(a) < library.nb201().index_of(b);
-    });
-    return all;
+  for (int index = 0; index < hwnas::kNb201Archs; ++index) {
+    all.push_back(library.nb201().arch_at(index));
   }
-  std::mt19937_64 rng(seed);
-  std::shuffle(all.begin(), all.end(), rng);
-  all.resize(static_cast<size_t>(count));
   return all;
 }
 
@@ -111,7 +101,9 @@ int run(int argc, const char* const* argv) {
        {"dataset", true, "cifar10 (default), cifar100 or synthetic"},
        {"data", true, "folder of the CIFAR binary files (default ../shared/data/cifar10)"},
        {"threads", true, "LibTorch threads (default 1)"},
-       {"memory-format", true, "contiguous (default) or channels_last (1.5x faster naswot; scores then vary by thread count)"},
+       {"memory-format", true,
+        "contiguous (default) or channels_last (1.5x faster naswot; scores then vary by thread "
+        "count)"},
        {"time-each", false, "time each proxy on its own over the archs; no table"},
        {"out", true, "folder for scores.csv (required unless --time-each)"},
        {"log-level", true, "debug, info (default), warn, error"}});
@@ -146,8 +138,8 @@ int run(int argc, const char* const* argv) {
   inputs.validate();
 
   const auto library = hwnas::CostLibrary::load();
-  const auto archs = sample_archs(*library, space, count,
-                                  static_cast<uint64_t>(args.int_value("sample-seed", 0, 0)));
+  const auto archs = archs_to_score(*library, space, count,
+                                    static_cast<uint64_t>(args.int_value("sample-seed", 0, 0)));
   if (args.has("time-each")) return time_each(inputs, space, setting, proxies, archs);
   if (!args.has("out")) throw hwnas::InputError("hwnas_score: --out is required (see --help)");
   const std::string out = args.value("out");

@@ -7,7 +7,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <random>
 
 #include "core/config.h"
 #include "core/error.h"
@@ -108,19 +107,9 @@ ZeroCostEvaluator::ZeroCostEvaluator(ZeroCostEvaluatorOptions options,
   }
   s.scorer = std::make_unique<ZeroCostScorer>(options_.inputs, context_.space, context_.setting,
                                               options_.members);
-  // The reference archs: a seeded uniform sample of the space (NB201: distinct codes).
-  std::vector<Arch> reference;
-  if (context_.space == Space::NB201) {
-    std::mt19937_64 rng(static_cast<uint64_t>(options_.inputs.seed) + 0x9e3779b97f4a7c15ULL);
-    std::vector<int> codes(kNb201Archs);
-    for (int c = 0; c < kNb201Archs; ++c) codes[c] = c;
-    std::shuffle(codes.begin(), codes.end(), rng);
-    for (int i = 0; i < options_.reference_archs; ++i)
-      reference.push_back(nb201_from_code(codes[i]));
-  } else {
-    reference = random_fbnet_archs(static_cast<size_t>(options_.reference_archs),
-                                   static_cast<uint64_t>(options_.inputs.seed) + 1);
-  }
+  // The reference archs: a seeded uniform sample of the space (NB201: distinct archs).
+  const std::vector<Arch> reference = sample_archs(context_.space, options_.reference_archs,
+                                                   static_cast<uint64_t>(options_.inputs.seed) + 1);
   std::vector<std::vector<double>> columns(options_.members.size());
   for (const Arch& arch : reference) {
     const auto scores = s.scorer->score(arch);

@@ -44,6 +44,12 @@ void ZeroCostInputs::validate() const {
   if (batch_size < 1 || batch_size > 4096) throw InvalidOption("batch_size", "must be in 1..4096");
   if (batches < 1 || batches > 64) throw InvalidOption("batches", "must be in 1..64");
   if (seed < 0) throw InvalidOption("seed", "must be >= 0");
+  if (init != "default" && init != "kaiming_normal") {
+    throw InvalidOption("init", "must be default or kaiming_normal");
+  }
+  if (data.dataset != "cifar10" && data.dataset != "cifar100" && data.dataset != "synthetic") {
+    throw InvalidOption("data.dataset", "must be cifar10, cifar100 or synthetic");
+  }
   if (data.augment)
     throw InvalidOption("data.augment", "must be false: proxies score fixed images");
   if (memory_format != "channels_last" && memory_format != "contiguous") {
@@ -89,6 +95,17 @@ void kaiming_normal_init(torch::nn::Module& net) {
 }
 
 }  // namespace
+
+std::vector<Arch> sample_archs(Space space, int count, uint64_t seed) {
+  if (space == Space::FBNet) return random_fbnet_archs(static_cast<size_t>(count), seed);
+  std::vector<int> codes(kNb201Archs);
+  for (int c = 0; c < kNb201Archs; ++c) codes[c] = c;
+  std::mt19937_64 rng(seed);
+  std::shuffle(codes.begin(), codes.end(), rng);
+  std::vector<Arch> archs;
+  for (int i = 0; i < std::min(count, kNb201Archs); ++i) archs.push_back(nb201_from_code(codes[i]));
+  return archs;
+}
 
 ZeroCostScorer::ZeroCostScorer(ZeroCostInputs inputs, Space space, std::string setting,
                                std::vector<Proxy> proxies)

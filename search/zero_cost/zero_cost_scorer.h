@@ -38,6 +38,10 @@ struct ZeroCostInputs {
   std::string describe() const;
 };
 
+// `count` archs to score: NB201 distinct archs from a seeded shuffle of the space, FBNet uniform
+// random archs (random_fbnet_archs). hwnas_score's samples and the evaluator's reference archs.
+std::vector<Arch> sample_archs(Space space, int count, uint64_t seed);
+
 class ZeroCostScorer {
  public:
   // `setting`: the FBNet LUT setting (fixes the input size and classes); NB201: cifar10.
